@@ -1,0 +1,125 @@
+"""The library's entry point: any page as str or bytes -> Summary.
+
+The kind (text, HTML, podsum Markdown, podsum JSON / JSON Lines) is read from the
+content, never trusted from a file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from .decode import decode_bytes
+from .errors import ParseError
+from .model import Source, Summary, looks_like_record, summary_from_dict
+
+_HTML_START = re.compile(
+    r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|section|article"
+    r"|main|header|nav|span|h[1-6]|title|ul|table)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def detect_kind(text: str) -> str:
+    """``json``, ``markdown``, ``html`` or ``text``, from the content alone."""
+    head = text.lstrip()[:1]
+    if head in "{[" and head:
+        return "json"
+    if text.startswith("---\n"):
+        from .mdreader import split_front_matter
+
+        if split_front_matter(text) is not None:
+            return "markdown"
+    if _HTML_START.match(text[:4096]):
+        return "html"
+    return "text"
+
+
+def _json_records(text: str) -> list[object] | None:
+    """The records in JSON or JSON Lines text; None when it is not JSON at all."""
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError):
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        try:
+            return [json.loads(ln) for ln in lines]
+        except (ValueError, RecursionError):
+            return None
+    return obj if isinstance(obj, list) else [obj]
+
+
+def parse_all(
+    data: str | bytes,
+    *,
+    location: str | None = None,
+    kind: str | None = None,
+    charset: str | None = None,
+) -> list[Summary]:
+    """Every summary in ``data`` (JSON arrays and JSON Lines may hold several).
+
+    ``kind`` overrides only how the Source is labelled (``url`` for fetched pages);
+    ``charset`` is a declared encoding (an HTTP header) tried after any BOM.
+    Raises ParseError and nothing else.
+    """
+    try:
+        return _parse_all(data, location, kind, charset)
+    except ParseError:
+        raise
+    except RecursionError as exc:
+        raise ParseError("input nested too deeply") from exc
+    except Exception as exc:  # a bug, but the contract is ParseError only
+        raise ParseError(f"internal error (please report): {type(exc).__name__}: {exc}") from exc
+
+
+def parse(data: str | bytes, *, location: str | None = None) -> Summary:
+    """Parse one page. Raises ParseError when there is no (single) summary in it."""
+    found = parse_all(data, location=location)
+    if len(found) != 1:
+        raise ParseError(f"input holds {len(found)} records; use podsum.parse_all")
+    return found[0]
+
+
+def _parse_all(
+    data: str | bytes, location: str | None, label: str | None, charset: str | None
+) -> list[Summary]:
+    if isinstance(data, str):
+        raw = data.encode("utf-8", errors="surrogatepass")
+        text, encoding = data.lstrip("\ufeff"), "utf-8"
+    else:
+        raw = data
+        text, encoding = decode_bytes(data, charset)
+    if not text.strip():
+        raise ParseError("empty input")
+    sha = hashlib.sha256(raw).hexdigest()
+    kind = detect_kind(text)
+
+    if kind == "json":
+        records = _json_records(text)
+        if records is not None:
+            if not records:
+                raise ParseError("JSON holds no records")
+            return [summary_from_dict(r) for r in records]
+        kind = "text"  # a page that merely starts with a bracket
+
+    def source(actual: str) -> Source:
+        return Source(kind=label or actual, location=location, sha256=sha, encoding=encoding)
+
+    if kind == "markdown":
+        from .mdreader import parse_markdown, split_front_matter
+
+        split = split_front_matter(text)
+        assert split is not None
+        return [parse_markdown(split[0], split[1], source("markdown"))]
+    from .textparser import parse_text
+
+    if kind == "html":
+        from .htmltext import html_to_text
+
+        return [parse_text(html_to_text(text), source("html"))]
+    if "\x00" in text:
+        raise ParseError("binary data, not a text page")
+    return [parse_text(text, source("text"))]
+
+
+__all__ = ["ParseError", "detect_kind", "looks_like_record", "parse", "parse_all"]

@@ -1,0 +1,419 @@
+"""The text parser: the lines of a summary page -> a Summary.
+
+Pure: no I/O, no terminal. HTML and URLs reach this parser as the lines a browser's
+``innerText`` gives, so there is one parser with several front ends.
+
+Page layout, block by block (SPEC section 1)::
+
+    [chrome...]
+    Episode title | Show                      title line
+    | Category | July 31, 2025 | 54.9 Thousand views | 1:04:21     meta line
+    TL;DR / paragraph
+    🇨🇳 Section title 3 insights / (insight title / insight body) x N
+    Bottom Line / paragraph
+    More from Channel / View all /
+      (title | show / 1:03:41 / Channel Channel / title again / description /
+       10 days ago · 10 points) x M
+    [chrome...]
+
+The parser anchors on these markers, never on blank lines (copies may have none) or on
+line length (CJK titles and bodies look alike). Lines no block claims are kept, in
+order, in ``extra_lines``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import values
+from .errors import ParseError
+from .model import Insight, Related, Section, Source, Summary, Warning
+from .repair import fix_mojibake, normalise_spaces, strip_controls, strip_escapes
+
+_TLDR = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
+_BOTTOM = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
+_SECTION = re.compile(r"(\S.*?)\s+(\d{1,6})\s+insights?", re.IGNORECASE)
+_MORE_FROM = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
+_VIEW_ALL = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the number
+
+Line = tuple[int, str]  # (1-based line number, text); text "" for a blank line
+
+
+@dataclass(slots=True)
+class _Meta:
+    category: str | None = None
+    published: str | None = None
+    views: int | None = None
+    duration: str | None = None
+    duration_seconds: int | None = None
+
+
+def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
+    """Normalise line endings and spaces, repair mojibake, drop escapes and controls."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.replace("\u2029", "\n")
+    text, escaped = strip_escapes(text)
+    out: list[str] = []
+    dirty: list[int] = []
+    for n, raw in enumerate(text.split("\n"), start=1):
+        line = fix_mojibake(raw)
+        line, removed = strip_controls(line)
+        if removed:
+            dirty.append(n)
+        out.append(normalise_spaces(line))
+    if escaped or dirty:
+        first = dirty[0] if dirty else None
+        warnings.append(
+            Warning(
+                "control-chars-removed",
+                "removed terminal escapes or control characters from the page text",
+                first,
+            )
+        )
+    return out
+
+
+def _is_marker(text: str) -> bool:
+    return bool(
+        _TLDR.fullmatch(text)
+        and text[:2].upper() == "TL"
+        or _BOTTOM.fullmatch(text)
+        or _section_header(text)
+        or _MORE_FROM.fullmatch(text)
+    )
+
+
+def _section_header(text: str) -> tuple[str | None, str, int] | None:
+    m = _SECTION.fullmatch(text)
+    if not m:
+        return None
+    emoji, title = values.split_emoji(m.group(1))
+    if not title:
+        return None
+    return emoji, title, int(m.group(2))
+
+
+def _meta(text: str) -> _Meta | None:
+    """Read ``| Podcasts | July 31, 2025 | 54.9 Thousand views | 1:04:21``."""
+    if "|" not in text:
+        return None
+    cells = [c.strip() for c in text.split("|") if c.strip()]
+    meta = _Meta()
+    known = 0
+    unknown: list[str] = []
+    for cell in cells:
+        if meta.published is None and values.looks_like_date(cell):
+            meta.published = cell  # validated later, with a warning if impossible
+            known += 1
+        elif meta.views is None and (v := values.parse_views(cell)) is not None:
+            meta.views = v
+            known += 1
+        elif meta.duration is None and values.looks_like_duration(cell):
+            meta.duration = cell
+            known += 1
+        else:
+            unknown.append(cell)
+    if known < 2 and not (known == 1 and text.startswith("|")):
+        return None
+    if len(unknown) > 1:
+        return None  # a title with pipes in it, not a meta line
+    meta.category = unknown[0] if unknown else None
+    return meta
+
+
+def _join(lines: Sequence[Line]) -> str:
+    return " ".join(t for _, t in lines if t)
+
+
+def _paragraphs(lines: Sequence[Line]) -> list[list[Line]]:
+    """Blank-separated groups of non-blank lines."""
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    for ln in lines:
+        if ln[1]:
+            current.append(ln)
+        elif current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _first_paragraph(lines: Sequence[Line], no_blanks: bool) -> tuple[list[Line], list[Line]]:
+    """The block's paragraph, and what follows it (chrome, kept as extra lines).
+
+    A paragraph ends at a blank line. On a page copied with no blank lines at all it ends
+    after a line that ends a sentence, so a footer right after it stays out.
+    """
+    groups = _paragraphs(lines)
+    if not groups:
+        return [], []
+    first, rest = groups[0], [ln for g in groups[1:] for ln in g]
+    if no_blanks:
+        for i, (_, t) in enumerate(first):
+            if _SENTENCE_END.search(t):
+                return first[: i + 1], first[i + 1 :] + rest
+    return first, rest
+
+
+def _insights_by_blanks(lines: Sequence[Line]) -> list[tuple[Line, list[Line]]]:
+    groups = _paragraphs(lines)
+    out: list[tuple[Line, list[Line]]] = []
+    i = 0
+    while i < len(groups):
+        g = groups[i]
+        if len(g) > 1:  # title and body with no blank line between them
+            out.append((g[0], g[1:]))
+            i += 1
+        else:
+            body = groups[i + 1] if i + 1 < len(groups) else []
+            out.append((g[0], body))
+            i += 2
+    return out
+
+
+def _insights_by_sentences(lines: Sequence[Line]) -> list[tuple[Line, list[Line]]]:
+    out: list[tuple[Line, list[Line]]] = []
+    title: Line | None = None
+    body: list[Line] = []
+    for ln in lines:
+        if not ln[1]:
+            if title is not None and body:
+                out.append((title, body))
+                title, body = None, []
+            continue
+        if title is None:
+            title = ln
+            continue
+        body.append(ln)
+        if _SENTENCE_END.search(ln[1]):
+            out.append((title, body))
+            title, body = None, []
+    if title is not None:
+        out.append((title, body))
+    return out
+
+
+def _segment_insights(
+    lines: Sequence[Line], declared: int | None
+) -> list[tuple[Line, list[Line]]]:
+    """Split a section's lines into (title, body) pairs.
+
+    Two readings: by blank lines, and by sentence ends (for copies with blank lines
+    missing). The declared count picks the one that agrees with it.
+    """
+    nonblank = [ln for ln in lines if ln[1]]
+    if not nonblank:
+        return []
+    inner = lines[lines.index(nonblank[0]) : lines.index(nonblank[-1]) + 1]
+    has_blanks = any(not t for _, t in inner)
+    by_blanks = _insights_by_blanks(lines) if has_blanks else None
+    by_sentences = _insights_by_sentences(lines)
+    if by_blanks is None:
+        return by_sentences
+    if declared is None or len(by_blanks) == declared:
+        return by_blanks
+    if len(by_sentences) == declared:
+        return by_sentences
+    return by_blanks if abs(len(by_blanks) - declared) <= abs(len(by_sentences) - declared) else (
+        by_sentences
+    )
+
+
+def _doubled(text: str) -> str | None:
+    """``BG2Pod BG2Pod`` -> ``BG2Pod`` (the related cards print the channel twice)."""
+    words = text.split(" ")
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return None
+
+
+def _related(
+    lines: Sequence[Line], channel: str | None, extra: list[Line]
+) -> list[Related]:
+    """Episodes anchored on their duration line (title just above it)."""
+    nb = [ln for ln in lines if ln[1]]
+    if nb and _VIEW_ALL.fullmatch(nb[0][1]):
+        nb = nb[1:]
+    out: list[Related] = []
+    k = 0
+
+    def starts_episode(j: int) -> bool:
+        return (
+            j + 1 < len(nb)
+            and values.looks_like_duration(nb[j + 1][1])
+            and not values.looks_like_duration(nb[j][1])
+            and values.parse_age_points(nb[j][1]) is None
+        )
+
+    while k < len(nb):
+        if not starts_episode(k):
+            extra.append(nb[k])
+            k += 1
+            continue
+        raw_title = nb[k][1]
+        r = Related()
+        r.title, r.show = values.split_title(raw_title)
+        r.duration = nb[k + 1][1]
+        r.duration_seconds = values.parse_duration(r.duration)
+        k += 2
+        if k < len(nb):
+            ch = _doubled(nb[k][1]) or (nb[k][1] if nb[k][1] == channel else None)
+            if ch is not None:
+                r.channel = ch
+                k += 1
+        if k < len(nb) and nb[k][1] == raw_title:
+            k += 1
+        desc: list[Line] = []
+        while k < len(nb) and not starts_episode(k):
+            ap = values.parse_age_points(nb[k][1])
+            if ap is not None:
+                r.age, r.points = ap
+                k += 1
+                break
+            desc.append(nb[k])
+            k += 1
+        if desc:
+            r.description = desc[0][1]
+            # Only the first paragraph is the description; the rest is chrome.
+            para_end = 0
+            for i in range(1, len(desc)):
+                if desc[i][0] == desc[i - 1][0] + 1 and not _SENTENCE_END.search(desc[i - 1][1]):
+                    para_end = i
+                else:
+                    break
+            r.description = _join(desc[: para_end + 1])
+            extra.extend(desc[para_end + 1 :])
+        out.append(r)
+    return out
+
+
+def parse_text(text: str, source: Source) -> Summary:
+    """Parse the text of one page. Raises ParseError when no summary is in it."""
+    warnings: list[Warning] = []
+    cleaned = clean_lines(text, warnings)
+    lines: list[Line] = list(enumerate(cleaned, start=1))
+    extra: list[Line] = []
+    no_blanks = not any(
+        not t for _, t in lines[_first_nonblank(lines) : _last_nonblank(lines) + 1]
+    )
+
+    # Find the meta line and the first block marker: they anchor the title.
+    meta_at: int | None = None
+    meta: _Meta | None = None
+    for i, (_, t) in enumerate(lines):
+        if t and (meta := _meta(t)) is not None:
+            meta_at = i
+            break
+    start = meta_at + 1 if meta_at is not None else 0
+    markers = [i for i in range(start, len(lines)) if lines[i][1] and _is_marker(lines[i][1])]
+    if meta_at is None and not markers:
+        raise ParseError("no summary found (no meta line, TL;DR, sections or bottom line)")
+
+    anchor = meta_at if meta_at is not None else markers[0]
+    title_at: int | None = None
+    for i in range(anchor - 1, -1, -1):
+        if lines[i][1]:
+            title_at = i
+            break
+    head_end = anchor
+    if title_at is not None:
+        extra.extend(ln for ln in lines[:title_at] if ln[1])
+        title, show = values.split_title(lines[title_at][1])
+    else:
+        title, show = "", None
+        warnings.append(Warning("missing-title", "no title line before the page's blocks", None))
+    summary = Summary(title=title, show=show, source=source)
+
+    if meta is not None and meta_at is not None:
+        lineno = lines[meta_at][0]
+        summary.category = meta.category
+        summary.duration = meta.duration
+        if meta.published is not None:
+            summary.published = values.parse_date(meta.published)
+            if summary.published is None:
+                warnings.append(
+                    Warning("invalid-date", f"{meta.published!r} is not a real date", lineno)
+                )
+        if meta.views is not None:
+            if meta.views > _MAX_VIEWS:
+                warnings.append(Warning("invalid-views", "view count is implausibly large", lineno))
+            else:
+                summary.views = meta.views
+        if meta.duration is not None:
+            summary.duration_seconds = values.parse_duration(meta.duration)
+            if summary.duration_seconds is None:
+                warnings.append(
+                    Warning("invalid-duration", f"{meta.duration!r} is not a duration", lineno)
+                )
+        head_end = meta_at + 1
+
+    # Lines between the head and the first marker belong to no block.
+    first_marker = markers[0] if markers else len(lines)
+    extra.extend(ln for ln in lines[head_end:first_marker] if ln[1])
+
+    for n, at in enumerate(markers):
+        end = markers[n + 1] if n + 1 < len(markers) else len(lines)
+        marker_line = lines[at]
+        body = lines[at + 1 : end]
+        head = marker_line[1]
+        if (sec := _section_header(head)) is not None:
+            emoji, stitle, declared = sec
+            pairs = _segment_insights(body, declared)
+            section = Section(
+                emoji,
+                stitle,
+                declared,
+                [Insight(t[1], _join(b)) for t, b in pairs],
+            )
+            if len(section.insights) != declared:
+                warnings.append(
+                    Warning(
+                        "insight-count-mismatch",
+                        f"section {stitle!r} declares {declared} "
+                        f"insight{'s' if declared != 1 else ''} "
+                        f"but has {len(section.insights)}",
+                        marker_line[0],
+                    )
+                )
+            summary.sections.append(section)
+        elif (m := _MORE_FROM.fullmatch(head)) is not None:
+            summary.related_channel = m.group(1).strip()
+            summary.related.extend(_related(body, summary.related_channel, extra))
+        else:
+            m = _TLDR.fullmatch(head) or _BOTTOM.fullmatch(head)
+            assert m is not None
+            inline = m.group(1).strip()
+            if inline:
+                body = [(marker_line[0], inline), *body]
+            para, rest = _first_paragraph(body, no_blanks)
+            text_value = _join(para) or None
+            if _TLDR.fullmatch(head) and head[:2].upper() == "TL":
+                if summary.tldr is None:
+                    summary.tldr = text_value
+                else:
+                    extra.extend(para)
+            elif summary.bottom_line is None:
+                summary.bottom_line = text_value
+            else:
+                extra.extend(para)
+            extra.extend(rest)
+
+    extra.sort()
+    summary.extra_lines = [t for _, t in extra]
+    summary.warnings = warnings
+    return summary
+
+
+def _first_nonblank(lines: Sequence[Line]) -> int:
+    return next((i for i, (_, t) in enumerate(lines) if t), 0)
+
+
+def _last_nonblank(lines: Sequence[Line]) -> int:
+    return next((i for i in range(len(lines) - 1, -1, -1) if lines[i][1]), 0)

@@ -1,0 +1,174 @@
+"""Readers for the small values a page writes in words: views, dates, durations, ages.
+
+Each returns None for text that is not such a value, so the parser can use them both to
+recognise a line and to read it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+_DATE_WORDS = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}), (\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_VIEWS = re.compile(
+    r"(\d{1,15}(?:[.,]\d{1,3})*)\s?(thousand|million|billion|[kmb])?\s+views?", re.IGNORECASE
+)
+_SCALE = {
+    None: 1,
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "million": 1_000_000,
+    "b": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+_DURATION = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})")
+_AGE = re.compile(
+    r"(?:(\d{1,6}) (second|minute|hour|day|week|month|year)s?|(an?) (second|minute|hour|day"
+    r"|week|month|year)) ago|just now|today|yesterday",
+    re.IGNORECASE,
+)
+_POINTS = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
+
+
+def looks_like_date(text: str) -> bool:
+    """Date-shaped text, valid or not (February 30 is still meant as a date)."""
+    m = _DATE_WORDS.fullmatch(text)
+    if m:
+        return m.group(1).lower() in _MONTHS
+    return _DATE_ISO.fullmatch(text) is not None
+
+
+def parse_date(text: str) -> str | None:
+    """``July 31, 2025``, ``Jul 31, 2025`` or ``2025-07-31`` -> ``2025-07-31``."""
+    m = _DATE_WORDS.fullmatch(text)
+    try:
+        if m:
+            month = _MONTHS.get(m.group(1).lower())
+            if month is None:
+                return None
+            return _dt.date(int(m.group(3)), month, int(m.group(2))).isoformat()
+        m = _DATE_ISO.fullmatch(text)
+        if m:
+            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+    return None
+
+
+def parse_views(text: str) -> int | None:
+    """``54.9 Thousand views`` -> 54900; ``3.4M views`` -> 3400000; ``1,234 views``."""
+    m = _VIEWS.fullmatch(text)
+    if not m:
+        return None
+    number, unit = m.group(1), m.group(2)
+    scale = _SCALE[unit.lower() if unit else None]
+    if scale == 1 or "," in number and "." not in number:
+        number = number.replace(",", "")  # thousands separators
+    else:
+        number = number.replace(",", ".")
+    try:
+        return int((Decimal(number) * scale).to_integral_value())
+    except InvalidOperation:
+        return None
+
+
+def looks_like_duration(text: str) -> bool:
+    return _DURATION.fullmatch(text) is not None
+
+
+def parse_duration(text: str) -> int | None:
+    """``1:04:21`` -> 3861, ``45:01`` -> 2701; None when minutes or seconds pass 59."""
+    m = _DURATION.fullmatch(text)
+    if not m:
+        return None
+    hours = int(m.group(1) or 0)
+    minutes, seconds = int(m.group(2)), int(m.group(3))
+    if seconds > 59 or (m.group(1) and minutes > 59):
+        return None
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def parse_age_points(text: str) -> tuple[str | None, int | None] | None:
+    """``10 days ago · 10 points`` -> ("10 days ago", 10); None if the line is not that."""
+    parts = [p.strip() for p in re.split(r"\s[·•|]\s|\s-\s", text)]
+    age: str | None = None
+    points: int | None = None
+    for part in parts:
+        if age is None and _AGE.fullmatch(part):
+            age = part
+        elif points is None and (m := _POINTS.fullmatch(part)):
+            points = int(m.group(1))
+        else:
+            return None
+    if age is None and points is None:
+        return None
+    return age, points
+
+
+def split_title(line: str) -> tuple[str, str | None]:
+    """``Episode | Show`` -> (episode, show), split at the last `` | ``."""
+    title, sep, show = line.rpartition(" | ")
+    if not sep or not title.strip() or not show.strip():
+        return line.strip(), None
+    return title.strip(), show.strip()
+
+
+# --- emoji -------------------------------------------------------------------------
+
+_JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+
+
+def _is_emoji_char(ch: str) -> bool:
+    cp = ord(ch)
+    if ch in _JOINERS or 0xE0020 <= cp <= 0xE007F:  # ZWJ, variation selectors, keycap, tags
+        return True
+    if 0x1F3FB <= cp <= 0x1F3FF:  # skin tones
+        return True
+    cat = unicodedata.category(ch)
+    return cat == "So" or (cat == "Sk" and cp > 0x2000) or (cat == "Mn" and cp > 0x2000)
+
+
+def split_emoji(text: str) -> tuple[str | None, str]:
+    """Split a leading emoji (any multi-codepoint sequence) off a header."""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if _is_emoji_char(ch):
+            i += 1
+        elif ch in "#*0123456789" and i + 1 < n and text[i + 1] in "\ufe0f\u20e3":
+            i += 1  # keycap base
+        else:
+            break
+    if i == 0 or (i < n and not text[i].isspace()):
+        # No emoji, or an emoji glued to a word: keep the header as it is.
+        if i and i < n and text[i].isalnum():
+            return text[:i], text[i:].strip()
+        return None, text
+    return text[:i], text[i:].strip()
