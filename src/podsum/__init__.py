@@ -1,9 +1,9 @@
 """podsum: scraped AI summaries of podcast episodes -> clean structured records.
 
-    >>> import podsum
-    >>> s = podsum.parse(open("page.txt", "rb").read())
-    >>> s.to_dict()["title"]
-    >>> podsum.render(s, "md")
+>>> import podsum
+>>> s = podsum.parse(open("page.txt", "rb").read())
+>>> s.to_dict()["title"]
+>>> podsum.render(s, "md")
 """
 
 from __future__ import annotations

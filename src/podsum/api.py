@@ -13,6 +13,7 @@ import re
 from .decode import decode_bytes
 from .errors import ParseError
 from .model import Source, Summary, looks_like_record, summary_from_dict
+from .sanitise import sanitise
 
 _HTML_START = re.compile(
     r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|section|article"
@@ -99,7 +100,7 @@ def _parse_all(
         if records is not None:
             if not records:
                 raise ParseError("JSON holds no records")
-            return [summary_from_dict(r) for r in records]
+            return [sanitise(summary_from_dict(r)) for r in records]
         kind = "text"  # a page that merely starts with a bracket
 
     def source(actual: str) -> Source:
@@ -110,7 +111,7 @@ def _parse_all(
 
         split = split_front_matter(text)
         assert split is not None
-        return [parse_markdown(split[0], split[1], source("markdown"))]
+        return [sanitise(parse_markdown(split[0], split[1], source("markdown")))]
     from .textparser import parse_text
 
     if kind == "html":

@@ -65,8 +65,9 @@ class Run:
         for spec in specs:
             try:
                 raw = read_source(spec, max_bytes=self.max_bytes, timeout=self.timeout)
-                found = parse_all(raw.data, location=raw.location, kind=raw.kind,
-                                  charset=raw.charset)
+                found = parse_all(
+                    raw.data, location=raw.location, kind=raw.kind, charset=raw.charset
+                )
             except PodsumError as exc:
                 self.fail(spec, str(exc))
                 continue

@@ -42,15 +42,14 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data[skip:].decode(name.replace("-sig", "")), name
         except UnicodeDecodeError as exc:
             raise ParseError(f"invalid {name} after its byte order mark") from exc
-    if declared:
-        name = _normalise_label(declared)
-        if name:
-            if name == "cp1252":
-                return decode_windows_1252(data), "windows-1252"
-            try:
-                return data.decode(name), name
-            except (UnicodeDecodeError, LookupError):
-                pass
+    label = _normalise_label(declared) if declared else None
+    if label == "cp1252":
+        return decode_windows_1252(data), "windows-1252"
+    if label:
+        try:
+            return data.decode(label), label
+        except (UnicodeDecodeError, LookupError):
+            pass
     if b"\x00" in data:
         raise ParseError("binary data, not a text page")
     try:

@@ -11,18 +11,93 @@ from __future__ import annotations
 import re
 
 _SKIP = frozenset(
-    "head script style template noscript title meta link iframe object embed svg math "
-    "canvas audio video source track select datalist button input textarea".split()
+    [
+        "head",
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "title",
+        "meta",
+        "link",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "audio",
+        "video",
+        "source",
+        "track",
+        "select",
+        "datalist",
+        "button",
+        "input",
+        "textarea",
+    ]
 )
 _BLOCK = frozenset(
-    "address article aside blockquote body center details dialog dd dir div dl dt fieldset "
-    "figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html legend "
-    "li listing main menu nav ol optgroup option p plaintext pre search section summary "
-    "table tbody thead tfoot tr caption ul xmp".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "details",
+        "dialog",
+        "dd",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "plaintext",
+        "pre",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "caption",
+        "ul",
+        "xmp",
+    ]
 )
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 _WS = re.compile(r"[ \t\n\r\f]+")
-_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I
+)
 
 
 def sniff_meta_charset(data: bytes) -> str | None:
@@ -32,7 +107,8 @@ def sniff_meta_charset(data: bytes) -> str | None:
 
 
 def html_to_text(html: str) -> str:
-    from bs4 import BeautifulSoup, Comment, NavigableString, Tag  # heavy: HTML only
+    from bs4 import BeautifulSoup  # heavy: HTML only
+    from bs4.element import Comment, NavigableString, Tag
 
     soup = BeautifulSoup(html, "lxml")
     items: list[str | int] = []  # text, or a count of required line breaks
@@ -43,7 +119,10 @@ def html_to_text(html: str) -> str:
         node, entering = stack.pop()
         if isinstance(node, NavigableString):
             if isinstance(node, Comment) or type(node).__name__ in (
-                "Doctype", "Declaration", "ProcessingInstruction", "CData",
+                "Doctype",
+                "Declaration",
+                "ProcessingInstruction",
+                "CData",
             ):
                 continue
             text = str(node)

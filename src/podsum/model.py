@@ -122,7 +122,9 @@ class Summary:
                 for r in self.related
             ],
             extra_lines=list(self.extra_lines),
-            warnings=[{"code": w.code, "message": w.message, "line": w.line} for w in self.warnings],
+            warnings=[
+                {"code": w.code, "message": w.message, "line": w.line} for w in self.warnings
+            ],
             source={
                 "kind": self.source.kind,
                 "location": self.source.location,

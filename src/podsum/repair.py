@@ -27,13 +27,35 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u
 # Spaces that copy-paste turns ordinary text into; all become one ASCII space.
 _SPACES = re.compile("[\t\u00a0\u2007\u202f ]+")
 
-# Characters that a UTF-8 byte becomes when read as windows-1252 or windows-1253. A
-# line with none of them cannot be mojibake of either kind.
-_SUSPECT = re.compile(
-    "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
-    "\u0384-\u03ce]"
-)
+
+def _byte_chars(codecs: tuple[str, ...], lo: int, hi: int) -> str:
+    """The characters bytes lo..hi become under the first of ``codecs`` that maps them."""
+    out = []
+    for b in range(lo, hi + 1):
+        for codec in codecs:
+            try:
+                out.append(bytes([b]).decode(codec))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            out.append(chr(b))  # browsers map 1252's unassigned bytes to C1 controls
+    return "".join(out)
+
+
+def _pair_pattern(codecs: tuple[str, ...], extra_continuations: str = "") -> re.Pattern[str]:
+    # Mojibake of UTF-8 always shows a lead byte (0xC2-0xF4) followed by a continuation
+    # byte (0x80-0xBF) as read through the code page. Text without such a pair cannot be
+    # this kind of mojibake, whatever else it holds (curly quotes, accents, Greek).
+    leads = re.escape(_byte_chars(codecs, 0xC2, 0xF4))
+    conts = re.escape(_byte_chars(codecs, 0x80, 0xBF) + extra_continuations)
+    return re.compile(f"[{leads}][{conts}]")
+
+
+# windows-1252, and " " for the 0xA0 that copy-paste turns into a space ("Ã la carte").
+_SUSPECT_1252 = _pair_pattern(("cp1252",), " ")
+# windows-1253 falling back to 1252 where 1253 has no character: the seed's flags.
+_SUSPECT_1253 = _pair_pattern(("cp1253", "cp1252"))
 
 
 def strip_escapes(text: str) -> tuple[str, bool]:
@@ -124,6 +146,7 @@ def _ftfy_fix() -> Any:
         fix_line_breaks=False,
         fix_surrogates=False,
         remove_control_chars=False,
+        fix_c1_controls=False,  # C1 controls are removed (and warned about), not guessed at
         normalization=None,
         explain=False,
     )
@@ -132,9 +155,10 @@ def _ftfy_fix() -> Any:
 
 def fix_mojibake(line: str) -> str:
     """Restore what the author wrote; correct text comes back unchanged."""
-    if line.isascii() or not _SUSPECT.search(line):
+    if line.isascii():
         return line
-    fixed: str = _ftfy_fix()(line)
-    if "π" in fixed or "β" in fixed or "Ξ" in fixed or "Ο" in fixed:
-        fixed = fix_cp1253(fixed)
-    return fixed
+    if _SUSPECT_1252.search(line):
+        line = _ftfy_fix()(line)
+    if _SUSPECT_1253.search(line):
+        line = fix_cp1253(line)
+    return line

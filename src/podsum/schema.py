@@ -7,7 +7,10 @@ from typing import Any
 _STR_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
 _INT_OR_NULL: dict[str, Any] = {"type": ["integer", "null"], "minimum": 0}
 # No control characters but newline in any text field (SPEC section 2).
-_TEXT: dict[str, Any] = {"type": "string", "pattern": "^[^\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]*$"}
+_TEXT: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^[^\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]*$",
+}
 _TEXT_OR_NULL: dict[str, Any] = {"anyOf": [_TEXT, {"type": "null"}]}
 _LINE: dict[str, Any] = {"type": "string", "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
 _LINE_OR_NULL: dict[str, Any] = {"anyOf": [_LINE, {"type": "null"}]}

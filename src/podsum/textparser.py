@@ -79,8 +79,7 @@ def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
 
 def _is_marker(text: str) -> bool:
     return bool(
-        _TLDR.fullmatch(text)
-        and text[:2].upper() == "TL"
+        (_TLDR.fullmatch(text) and text[:2].upper() == "TL")
         or _BOTTOM.fullmatch(text)
         or _section_header(text)
         or _MORE_FROM.fullmatch(text)
@@ -199,9 +198,7 @@ def _insights_by_sentences(lines: Sequence[Line]) -> list[tuple[Line, list[Line]
     return out
 
 
-def _segment_insights(
-    lines: Sequence[Line], declared: int | None
-) -> list[tuple[Line, list[Line]]]:
+def _segment_insights(lines: Sequence[Line], declared: int | None) -> list[tuple[Line, list[Line]]]:
     """Split a section's lines into (title, body) pairs.
 
     Two readings: by blank lines, and by sentence ends (for copies with blank lines
@@ -220,8 +217,10 @@ def _segment_insights(
         return by_blanks
     if len(by_sentences) == declared:
         return by_sentences
-    return by_blanks if abs(len(by_blanks) - declared) <= abs(len(by_sentences) - declared) else (
-        by_sentences
+    return (
+        by_blanks
+        if abs(len(by_blanks) - declared) <= abs(len(by_sentences) - declared)
+        else (by_sentences)
     )
 
 
@@ -234,9 +233,7 @@ def _doubled(text: str) -> str | None:
     return None
 
 
-def _related(
-    lines: Sequence[Line], channel: str | None, extra: list[Line]
-) -> list[Related]:
+def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> list[Related]:
     """Episodes anchored on their duration line (title just above it)."""
     nb = [ln for ln in lines if ln[1]]
     if nb and _VIEW_ALL.fullmatch(nb[0][1]):
@@ -300,9 +297,7 @@ def parse_text(text: str, source: Source) -> Summary:
     cleaned = clean_lines(text, warnings)
     lines: list[Line] = list(enumerate(cleaned, start=1))
     extra: list[Line] = []
-    no_blanks = not any(
-        not t for _, t in lines[_first_nonblank(lines) : _last_nonblank(lines) + 1]
-    )
+    no_blanks = not any(not t for _, t in lines[_first_nonblank(lines) : _last_nonblank(lines) + 1])
 
     # Find the meta line and the first block marker: they anchor the title.
     meta_at: int | None = None

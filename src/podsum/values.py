@@ -88,7 +88,7 @@ def parse_views(text: str) -> int | None:
         return None
     number, unit = m.group(1), m.group(2)
     scale = _SCALE[unit.lower() if unit else None]
-    if scale == 1 or "," in number and "." not in number:
+    if scale == 1 or ("," in number and "." not in number):
         number = number.replace(",", "")  # thousands separators
     else:
         number = number.replace(",", ".")

@@ -57,8 +57,13 @@ def renderables(s: Summary) -> list[RenderableType]:
     out: list[RenderableType] = [_header(s)]
     if s.tldr:
         out.append(
-            Panel(Text(s.tldr), title=Text("TL;DR", style="bold"), title_align="left",
-                  border_style="magenta", padding=(0, 1))
+            Panel(
+                Text(s.tldr),
+                title=Text("TL;DR", style="bold"),
+                title_align="left",
+                border_style="magenta",
+                padding=(0, 1),
+            )
         )
     for sec in s.sections:
         heading = section_heading(sec.emoji, sec.title, sec.declared_insights, len(sec.insights))
@@ -74,13 +79,20 @@ def renderables(s: Summary) -> list[RenderableType]:
         )
     if s.bottom_line:
         out.append(
-            Panel(Text(s.bottom_line), title=Text("Bottom line", style="bold"),
-                  title_align="left", box=box.DOUBLE, border_style="green", padding=(0, 1))
+            Panel(
+                Text(s.bottom_line),
+                title=Text("Bottom line", style="bold"),
+                title_align="left",
+                box=box.DOUBLE,
+                border_style="green",
+                padding=(0, 1),
+            )
         )
     if s.related:
         label = f"More from {s.related_channel}" if s.related_channel else "Related"
-        table = Table(title=Text(label, style="bold"), title_justify="left",
-                      box=box.SIMPLE_HEAD, expand=True)
+        table = Table(
+            title=Text(label, style="bold"), title_justify="left", box=box.SIMPLE_HEAD, expand=True
+        )
         table.add_column("Episode", ratio=3)
         table.add_column("Show", ratio=2)
         table.add_column("Length", no_wrap=True)

@@ -18,8 +18,16 @@ RELATED_FIELDS = ("show", "duration", "duration_seconds", "channel", "age", "poi
 def front_matter(s: Summary, extra: dict[str, Any] | None = None) -> str:
     d = s.to_dict()
     fm: dict[str, Any] = {"podsum": d["schema_version"], "id": d["id"]}
-    for key in ("title", "show", "category", "published", "views", "duration",
-                "duration_seconds", "related_channel"):
+    for key in (
+        "title",
+        "show",
+        "category",
+        "published",
+        "views",
+        "duration",
+        "duration_seconds",
+        "related_channel",
+    ):
         fm[key] = d[key]
     if extra:
         fm.update(extra)
