@@ -89,6 +89,10 @@ def _parse_all(
         text, encoding = data.lstrip("\ufeff"), "utf-8"
     else:
         raw = data
+        if charset is None and data.lstrip()[:1] == b"<":
+            from .htmltext import sniff_meta_charset
+
+            charset = sniff_meta_charset(data)
         text, encoding = decode_bytes(data, charset)
     if not text.strip():
         raise ParseError("empty input")

@@ -30,18 +30,24 @@ SourcesArg = Annotated[
     typer.Argument(
         help="Files, http(s) URLs, or - for stdin. With none, a piped stdin is read.",
         show_default=False,
+        metavar="SOURCE",
     ),
 ]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Count parse warnings as failures.")]
 MaxBytesOpt = Annotated[
-    int, typer.Option("--max-bytes", min=1, help="Refuse sources larger than this.")
+    int, typer.Option("--max-bytes", min=1, metavar="N", help="Refuse sources larger than N bytes.")
 ]
 TimeoutOpt = Annotated[
-    float, typer.Option("--timeout", min=0.1, help="Seconds allowed for a whole URL download.")
+    float,
+    typer.Option(
+        "--timeout", min=0.1, metavar="SECONDS", help="Deadline for a whole URL download."
+    ),
 ]
 
 
@@ -127,7 +133,11 @@ def parse(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
-    """Print the JSON record of each page (an array for several; --jsonl for lines)."""
+    """Print each page's JSON record.
+
+    One source prints one object, several print an array, --jsonl prints one compact
+    record per line.
+    """
     from .render.jsonout import render_json
 
     specs = _sources(sources)
@@ -151,10 +161,11 @@ def show(
     sources: SourcesArg = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="cards | md | json | text", show_default=True),
+        typer.Option("--format", "-f", metavar="FORMAT", help="cards | md | json | text"),
     ] = "cards",
     width: Annotated[
-        int | None, typer.Option("--width", min=20, help="Card width (default: terminal).")
+        int | None,
+        typer.Option("--width", min=20, metavar="COLUMNS", help="Card width (default: terminal)."),
     ] = None,
     output: OutputOpt = None,
     strict: StrictOpt = False,
