@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -22,7 +23,7 @@ STOP = threading.Event()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    hits: dict[str, int] = {}
+    hits: ClassVar[dict[str, int]] = {}
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
@@ -155,7 +156,7 @@ def test_redirect_is_followed_and_final_url_recorded(server: str) -> None:
 
 
 def test_retry_after_a_503(server: str) -> None:
-    code, record, err, _ = _parse(f"{server}/retry")
+    code, _record, err, _ = _parse(f"{server}/retry")
     assert code == 0, err
     assert Handler.hits["/retry"] == 2
 
@@ -200,7 +201,9 @@ def test_refused_connection_is_one_line() -> None:
 
 def test_other_schemes_are_refused() -> None:
     code, _, err, _ = _parse("ftp://127.0.0.1/x")
-    assert code == 1 and err == ["podsum: ftp://127.0.0.1/x: only http:// and https:// URLs are supported"]
+    assert code == 1 and err == [
+        "podsum: ftp://127.0.0.1/x: only http:// and https:// URLs are supported"
+    ]
 
 
 def test_a_failing_url_does_not_stop_a_good_file(server: str) -> None:

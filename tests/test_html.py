@@ -62,8 +62,12 @@ def test_html_page_gives_the_same_record_as_the_copied_text() -> None:
     html_record = record_of((FIXTURES / "html-seed-page.html").read_bytes())
     text_record = record_of((FIXTURES / "seed-bg2-china-open-source.txt").read_bytes())
     assert html_record["id"] == text_record["id"]
-    assert html_record["extra_lines"] == ["Podwise Discover Sign in", "© 2025 Podwise",
-                                          "Privacy", "Terms"]
+    assert html_record["extra_lines"] == [
+        "Podwise Discover Sign in",
+        "© 2025 Podwise",
+        "Privacy",
+        "Terms",
+    ]
 
 
 def test_meta_charset_decides_the_encoding() -> None:
@@ -79,7 +83,17 @@ def test_html_to_text_basics() -> None:
         "<tr><td>z</td></tr></table><pre>  keep   spaces</pre>"
     )
     assert html_to_text(html).split("\n") == [
-        "a b c", "", "para", "", "two", "lines", "", "one", "two", "x\ty", "z",
+        "a b c",
+        "",
+        "para",
+        "",
+        "two",
+        "lines",
+        "",
+        "one",
+        "two",
+        "x\ty",
+        "z",
         "keep   spaces",
     ]
 
@@ -94,6 +108,7 @@ def test_ten_thousand_nested_divs_do_not_crash() -> None:
 
 def test_two_hundred_thousand_elements_finish() -> None:
     body = "<span>x</span>" * 200_000
-    page = f"<html><body><div>Title | Show</div><div>| Podcasts | July 31, 2025 | 5 views | 1:00</div>{body}</body></html>"
+    head = "<div>Title | Show</div><div>| Podcasts | July 31, 2025 | 5 views | 1:00</div>"
+    page = f"<html><body>{head}{body}</body></html>"
     s = podsum.parse(page)
     assert s.title == "Title" and s.views == 5
