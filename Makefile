@@ -1,5 +1,5 @@
 # Two entry points: `make demo` and `make test`. Everything lives in .venv.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/podsum show samples/bg2-china-open-source.txt --format cards
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/mypy src
 
 test: lint
