@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from . import __version__
 from .errors import PodsumError
 from .model import Summary
+
+if TYPE_CHECKING:
+    from .db import Library
 from .sources import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, display_name, read_source
 
 app = typer.Typer(
@@ -43,6 +46,15 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Count parse warnings 
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=1, metavar="N", help="Refuse sources larger than N bytes.")
 ]
+LibraryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--library",
+        envvar="PODSUM_LIBRARY",
+        metavar="PATH",
+        help="Library file [default: library.db in the user data directory].",
+    ),
+]
 TimeoutOpt = Annotated[
     float,
     typer.Option(
@@ -54,10 +66,14 @@ TimeoutOpt = Annotated[
 class Run:
     """One command's sources and failures; failures never stop the other sources."""
 
-    def __init__(self, strict: bool, max_bytes: int, timeout: float) -> None:
+    def __init__(
+        self, strict: bool, max_bytes: int, timeout: float, library: str | None = None
+    ) -> None:
         self.strict = strict
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self.library = library  # set where a SOURCE may also be a library id
+        self._lib: Library | None = None
         self.failed = False
 
     def fail(self, source: str, reason: str) -> None:
@@ -70,6 +86,11 @@ class Run:
 
         for spec in specs:
             try:
+                if self.library is not None and _is_library_id(spec):
+                    if self._lib is None:
+                        self._lib = _open_library(self.library or None)
+                    yield from self._check([self._lib.get(spec)], spec)
+                    continue
                 raw = read_source(spec, max_bytes=self.max_bytes, timeout=self.timeout)
                 found = parse_all(
                     raw.data, location=raw.location, kind=raw.kind, charset=raw.charset
@@ -80,13 +101,31 @@ class Run:
             except Exception as exc:  # never a traceback for bad input
                 self.fail(spec, f"internal error (please report): {type(exc).__name__}: {exc}")
                 continue
-            for s in found:
-                if self.strict and s.warnings:
-                    for w in s.warnings:
-                        where = f" (line {w.line})" if w.line else ""
-                        self.fail(spec, f"{w.code}: {w.message}{where}")
-                    continue
-                yield s
+            yield from self._check(found, spec)
+
+    def _check(self, found: list[Summary], spec: str) -> Iterator[Summary]:
+        for s in found:
+            if self.strict and s.warnings:
+                for w in s.warnings:
+                    where = f" (line {w.line})" if w.line else ""
+                    self.fail(spec, f"{w.code}: {w.message}{where}")
+                continue
+            yield s
+
+
+def _is_library_id(spec: str) -> bool:
+    """A SOURCE that names a summary in the library rather than a file."""
+    return (
+        4 <= len(spec) <= 16
+        and all(c in "0123456789abcdefABCDEF" for c in spec)
+        and not os.path.exists(spec)
+    )
+
+
+def _open_library(path: str | None) -> Library:
+    from .db import Library
+
+    return Library(path)
 
 
 def _sources(sources: list[str] | None) -> list[str]:
@@ -171,12 +210,17 @@ def show(
     strict: StrictOpt = False,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    library: LibraryOpt = None,
 ) -> None:
-    """Show pages as terminal cards, Markdown, JSON or plain text."""
+    """Show pages (or library summaries, by id) as cards, Markdown, JSON or text.
+
+    A SOURCE that is not a file and looks like an id (or a unique prefix of one, at
+    least 4 hex digits) is read from the library.
+    """
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     specs = _sources(sources)
-    run = Run(strict, max_bytes, timeout)
+    run = Run(strict, max_bytes, timeout, library=library or "")
     summaries = list(run.summaries(specs))
     if fmt == "cards" and output is None:
         from .render.cards import print_cards
@@ -198,6 +242,315 @@ def show(
     if text or output is None:
         _emit(text, output)
     _finish(run)
+
+
+def _library_or_die(path: str | None) -> Library:
+    from .db import LibraryError
+
+    try:
+        return _open_library(path)
+    except LibraryError as exc:
+        _die(f"podsum: {exc}", 1)
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .values import parse_date
+
+    iso = parse_date(value.strip())
+    if iso is None:
+        raise typer.BadParameter("use a date like 2025-07-31 or 'Jul 31, 2025'")
+    return iso
+
+
+ShowFilter = Annotated[
+    str | None, typer.Option("--show", metavar="NAME", help="Only this show (any case).")
+]
+SinceFilter = Annotated[
+    str | None,
+    typer.Option("--since", metavar="DATE", help="Only episodes published on or after DATE."),
+]
+
+
+@app.command()
+def ingest(
+    sources: SourcesArg = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Replace summaries that are already there.")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, metavar="N", help="Parse in N processes [default: all cores]."
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no closing line.")
+    ] = False,
+    library: LibraryOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+) -> None:
+    """Add pages to the library: files, directories (recursively), URLs or -.
+
+    A page whose id is already there is skipped (--update replaces it). A page that
+    fails is one line on stderr and never stops the batch.
+    """
+    from .db import AddResult, LibraryError
+    from .ingest import CHUNK, parse_many
+
+    specs = _sources(sources)
+    lib = _library_or_die(library)
+    run = Run(False, max_bytes, timeout)
+    totals = AddResult()
+    failed = skipped = 0
+    batch: list[Summary] = []
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+
+    def flush() -> None:
+        result = lib.add(batch, update=update)
+        totals.new += result.new
+        totals.existing += result.existing
+        totals.updated += result.updated
+        batch.clear()
+
+    try:
+        for parsed in parse_many(
+            specs,
+            jobs=jobs or os.cpu_count() or 1,
+            max_bytes=max_bytes,
+            timeout=timeout,
+            on_start=progress.start,
+        ):
+            progress.advance()
+            if parsed.error is None:
+                batch.extend(parsed.summaries)
+            elif parsed.error.startswith("skipped:"):
+                skipped += 1
+            else:
+                failed += 1
+                progress.pause()
+                run.fail(parsed.spec, parsed.error)
+                progress.resume()
+            if len(batch) >= CHUNK:
+                flush()
+        if batch:
+            flush()
+    except LibraryError as exc:
+        progress.stop()
+        _die(f"podsum: {exc}", 1)
+    progress.stop()
+    if not quiet:
+        parts = [f"{totals.new} new", f"{totals.existing} already there"]
+        if totals.updated:
+            parts.append(f"{totals.updated} updated")
+        parts.append(f"{failed} failed")
+        if skipped:
+            parts.append(f"{skipped} skipped (binary)")
+        print(", ".join(parts))
+    _finish(run)
+
+
+class _Progress:
+    """A Rich progress bar on stderr, only on a terminal and only for long runs."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def start(self, total: int) -> None:
+        if not self.enabled or total < 20:
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("ingesting", total=total)
+        self.bar.start()
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def pause(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def resume(self) -> None:
+        if self.bar is not None:
+            self.bar.start()
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+ListFormat = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="table | json | jsonl")
+]
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise typer.BadParameter(f"choose from {', '.join(allowed)}", param_hint="--format")
+
+
+def _emit_items(items: list[dict[str, Any]], fmt: str) -> None:
+    from .render.jsonout import render_json
+
+    if fmt == "json":
+        _emit(render_json(items) + "\n", None)
+    else:
+        _emit("".join(render_json(i, indent=None) + "\n" for i in items), None)
+
+
+@app.command("list")
+def list_(
+    fmt: ListFormat = "table",
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, metavar="N", help="At most N (0: all).")
+    ] = 50,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", metavar="KEY", help="published | ingested | views | title"),
+    ] = "published",
+    show: ShowFilter = None,
+    since: SinceFilter = None,
+    library: LibraryOpt = None,
+) -> None:
+    """List the library, newest first."""
+    from .db import SORTS, LibraryError
+
+    _check_format(fmt, ("table", "json", "jsonl"))
+    if sort not in SORTS:
+        raise typer.BadParameter(f"choose from {', '.join(SORTS)}", param_hint="--sort")
+    lib = _library_or_die(library)
+    try:
+        items = lib.list_summaries(sort=sort, show=show, since=_since(since), limit=limit)
+    except LibraryError as exc:
+        _die(f"podsum: {exc}", 1)
+    if fmt != "table":
+        _emit_items(items, fmt)
+        return
+    from .render.tables import print_list
+
+    print_list(items, sys.stdout)
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str,
+        typer.Argument(help="Words to find (all of them). Use -- before a query starting with -."),
+    ],
+    fmt: ListFormat = "table",
+    raw: Annotated[
+        bool, typer.Option("--raw", help='QUERY is FTS5 syntax (AND, OR, NEAR, "phrases", *).')
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N")] = 20,
+    library: LibraryOpt = None,
+) -> None:
+    """Full-text search of the library, best matches first."""
+    from .db import LibraryError
+
+    _check_format(fmt, ("table", "json", "jsonl"))
+    lib = _library_or_die(library)
+    try:
+        hits = lib.search(query, raw=raw, limit=limit)
+    except LibraryError as exc:
+        _die(f"podsum: {exc}", 1)
+    if fmt != "table":
+        for h in hits:
+            h["snippet"] = h["snippet"].replace("\x02", "**").replace("\x03", "**")
+            h["snippet"] = " ".join(h["snippet"].split())
+        _emit_items(
+            [{k: h[k] for k in ("id", "title", "show", "snippet", "rank")} for h in hits], fmt
+        )
+        return
+    from .render.tables import print_search
+
+    print_search(hits, sys.stdout)
+
+
+@app.command()
+def rm(
+    ids: Annotated[list[str], typer.Argument(help="Ids or unique prefixes of them.")],
+    library: LibraryOpt = None,
+) -> None:
+    """Remove summaries from the library."""
+    from .db import LibraryError
+
+    lib = _library_or_die(library)
+    run = Run(False, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT)
+    for id_ in ids:
+        try:
+            print(f"removed {lib.remove(id_)}")
+        except LibraryError as exc:
+            run.fail(id_, str(exc))
+    _finish(run)
+
+
+@app.command()
+def export(
+    out: Annotated[
+        str, typer.Option("--out", metavar="DIR", help="Folder to write into (made if missing).")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="md | json | jsonl")
+    ] = "md",
+    show: ShowFilter = None,
+    since: SinceFilter = None,
+    library: LibraryOpt = None,
+) -> None:
+    """Write the library out: one file per summary (md, json) or one JSON Lines file.
+
+    Files are named YYYY-MM-DD-title-slug.md; a name already taken by a file podsum did
+    not write for that summary is never overwritten (a -2 suffix is used instead).
+    """
+    from pathlib import Path
+
+    from .db import LibraryError
+    from .export import export_one
+
+    _check_format(fmt, ("md", "json", "jsonl"))
+    lib = _library_or_die(library)
+    out_dir = Path(out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _die(f"podsum: {out}: {exc.strerror}", 1)
+    since_iso = _since(since)
+    written = 0
+    try:
+        if fmt == "jsonl":
+            from .atomic import write_atomic
+            from .render.jsonout import render_json
+
+            lines = [
+                render_json(s.to_dict(), indent=None) + "\n"
+                for s in lib.summaries(show=show, since=since_iso)
+            ]
+            write_atomic(out_dir / "summaries.jsonl", "".join(lines))
+            written = len(lines)
+        else:
+            taken: set[str] = set()
+            for s in lib.summaries(show=show, since=since_iso):
+                path, kept = export_one(s, out_dir, fmt, taken)
+                if kept:
+                    print(
+                        f"podsum: {path.name}: the name was taken by a file podsum did not"
+                        " write; kept that file and used this name instead",
+                        file=sys.stderr,
+                    )
+                written += 1
+    except LibraryError as exc:
+        _die(f"podsum: {exc}", 1)
+    except OSError as exc:
+        _die(f"podsum: {out}: {exc.strerror or exc}", 1)
+    print(f"exported {written} to {out_dir}")
 
 
 @app.command()
