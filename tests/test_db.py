@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pages import page
 
 import podsum
 from conftest import SEED, fixture_pages
-from pages import page
 from podsum.db import MIGRATIONS, Ambiguous, Library, LibraryError, NotFound
 
 

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import yaml
+from pages import page, write_pages
 
 import podsum
 from conftest import FIXTURES, ROOT, SEED, fixture_pages, run_cli
-from pages import page, write_pages
 
 
 def _lib_env(lib: Path) -> dict[str, str]:
