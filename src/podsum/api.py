@@ -24,8 +24,8 @@ _HTML_START = re.compile(
 
 def detect_kind(text: str) -> str:
     """``json``, ``markdown``, ``html`` or ``text``, from the content alone."""
-    head = text.lstrip()[:1]
-    if head in "{[" and head:
+    head = text[:256].lstrip()[:1] or text.lstrip()[:1]  # no copy of a whole big page
+    if head and head in "{[":
         return "json"
     if text.startswith("---\n"):
         from .mdreader import split_front_matter
@@ -94,7 +94,7 @@ def _parse_all(
 
             charset = sniff_meta_charset(data)
         text, encoding = decode_bytes(data, charset)
-    if not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty input")
     sha = hashlib.sha256(raw).hexdigest()
     kind = detect_kind(text)

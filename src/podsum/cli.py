@@ -15,7 +15,7 @@ from .errors import PodsumError
 from .model import Summary
 
 if TYPE_CHECKING:
-    from .db import Library
+    from .db import Library, Row
 from .sources import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, display_name, read_source
 
 app = typer.Typer(
@@ -305,11 +305,11 @@ def ingest(
     run = Run(False, max_bytes, timeout)
     totals = AddResult()
     failed = skipped = 0
-    batch: list[Summary] = []
+    batch: list[Row] = []
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
     def flush() -> None:
-        result = lib.add(batch, update=update)
+        result = lib.add_rows(batch, update=update)
         totals.new += result.new
         totals.existing += result.existing
         totals.updated += result.updated
@@ -325,7 +325,7 @@ def ingest(
         ):
             progress.advance()
             if parsed.error is None:
-                batch.extend(parsed.summaries)
+                batch.extend(parsed.rows)
             elif parsed.error.startswith("skipped:"):
                 skipped += 1
             else:

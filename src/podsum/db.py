@@ -71,6 +71,37 @@ class Ambiguous(LibraryError):
         self.candidates = candidates
 
 
+@dataclass(slots=True, frozen=True)
+class Row:
+    """One summary as the library stores it. Built by ``prepare`` wherever parsing ran
+    (a worker process, during ingest), so the single writer only executes inserts."""
+
+    id: str
+    title: str
+    show: str | None
+    published: str | None
+    views: int | None
+    duration_seconds: int | None
+    location: str | None
+    record: str
+    fts: tuple[str, ...]
+
+
+def prepare(s: Summary) -> Row:
+    record = s.to_dict()
+    return Row(
+        id=record["id"],
+        title=s.title,
+        show=s.show,
+        published=s.published,
+        views=s.views,
+        duration_seconds=s.duration_seconds,
+        location=s.source.location,
+        record=json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+        fts=_fts_row(record),
+    )
+
+
 @dataclass(slots=True)
 class AddResult:
     new: int = 0
@@ -181,21 +212,21 @@ class Library:
 
     # --- writing ----------------------------------------------------------------
 
-    def _insert(self, s: Summary, record: dict[str, Any], now: str) -> bool:
+    def _insert(self, row: Row, now: str) -> bool:
         cur = self.conn.execute(
             "INSERT INTO summaries (id, title, show, published, views, duration_seconds,"
             " ingested_at, location, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO NOTHING",
             (
-                record["id"],
-                s.title,
-                s.show,
-                s.published,
-                s.views,
-                s.duration_seconds,
+                row.id,
+                row.title,
+                row.show,
+                row.published,
+                row.views,
+                row.duration_seconds,
                 now,
-                s.source.location,
-                json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+                row.location,
+                row.record,
             ),
         )
         if cur.rowcount != 1:
@@ -203,7 +234,7 @@ class Library:
         self.conn.execute(
             "INSERT INTO summaries_fts (rowid, title, show, tldr, sections, bottom_line, related)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (cur.lastrowid, *_fts_row(record)),
+            (cur.lastrowid, *row.fts),
         )
         return True
 
@@ -217,17 +248,20 @@ class Library:
 
     def add(self, summaries: Iterable[Summary], *, update: bool = False) -> AddResult:
         """Add summaries in one transaction; a page already there is skipped or replaced."""
+        return self.add_rows([prepare(s) for s in summaries], update=update)
+
+    def add_rows(self, rows: Iterable[Row], *, update: bool = False) -> AddResult:
+        """``add`` for rows already prepared (by worker processes)."""
         result = AddResult()
         now = _now()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                for s in summaries:
-                    record = s.to_dict()
-                    if update and self._delete(record["id"]):
-                        self._insert(s, record, now)
+                for row in rows:
+                    if update and self._delete(row.id):
+                        self._insert(row, now)
                         result.updated += 1
-                    elif self._insert(s, record, now):
+                    elif self._insert(row, now):
                         result.new += 1
                     else:
                         result.existing += 1

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .db import Row, prepare
 from .errors import PodsumError
-from .model import Summary
 from .sources import is_url
 
 CHUNK = 200  # pages per write transaction
@@ -19,7 +19,7 @@ PARALLEL_FROM = 40  # below this many sources a process pool costs more than it 
 @dataclass(slots=True)
 class Parsed:
     spec: str
-    summaries: list[Summary] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     error: str | None = None
 
 
@@ -37,12 +37,8 @@ def expand(specs: list[str]) -> Iterator[str]:
                     yield str(Path(root) / name)
 
 
-def _looks_binary(path: str) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False  # UTF-16 text has NUL bytes too
     return b"\x00" in head
@@ -54,13 +50,12 @@ def parse_one(job: tuple[str, bool, int, float]) -> Parsed:
     from .sources import read_source
 
     spec, from_dir, max_bytes, timeout = job
-    if from_dir and _looks_binary(spec):
-        return Parsed(spec, error="skipped: binary file")
     try:
         raw = read_source(spec, max_bytes=max_bytes, timeout=timeout)
-        return Parsed(
-            spec, parse_all(raw.data, location=raw.location, kind=raw.kind, charset=raw.charset)
-        )
+        if from_dir and _looks_binary(raw.data):
+            return Parsed(spec, error="skipped: binary file")
+        found = parse_all(raw.data, location=raw.location, kind=raw.kind, charset=raw.charset)
+        return Parsed(spec, [prepare(s) for s in found])
     except PodsumError as exc:
         return Parsed(spec, error=str(exc))
     except Exception as exc:  # never a traceback, never a stopped batch
@@ -87,4 +82,4 @@ def parse_many(
 
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ctx.Pool(processes=jobs) as pool:
-        yield from pool.imap(parse_one, work, chunksize=16)
+        yield from pool.imap(parse_one, work, chunksize=64)

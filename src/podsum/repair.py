@@ -24,8 +24,9 @@ _ESCAPES = re.compile(
 # C0 other than tab and newline, DEL, C1, bidi embeddings/overrides/isolates, and
 # stray BOMs. Tab is mapped to a space by the line normaliser, not removed.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
-# Spaces that copy-paste turns ordinary text into; all become one ASCII space.
-_SPACES = re.compile("[\t\u00a0\u2007\u202f ]+")
+# Spaces that copy-paste turns ordinary text into; all become one ASCII space. Only runs
+# that need a change match, so clean text costs one scan.
+_SPACES = re.compile("[\t\u00a0\u2007\u202f ]{2,}|[\t\u00a0\u2007\u202f]")
 
 
 def _byte_chars(codecs: tuple[str, ...], lo: int, hi: int) -> str:
@@ -43,17 +44,18 @@ def _byte_chars(codecs: tuple[str, ...], lo: int, hi: int) -> str:
     return "".join(out)
 
 
-def _pair_pattern(codecs: tuple[str, ...], extra_continuations: str = "") -> re.Pattern[str]:
+def _pair_pattern(codecs: tuple[str, ...], extra: str = "") -> re.Pattern[str]:
     # Mojibake of UTF-8 always shows a lead byte (0xC2-0xF4) followed by a continuation
     # byte (0x80-0xBF) as read through the code page. Text without such a pair cannot be
     # this kind of mojibake, whatever else it holds (curly quotes, accents, Greek).
     leads = re.escape(_byte_chars(codecs, 0xC2, 0xF4))
-    conts = re.escape(_byte_chars(codecs, 0x80, 0xBF) + extra_continuations)
-    return re.compile(f"[{leads}][{conts}]")
+    conts = re.escape(_byte_chars(codecs, 0x80, 0xBF))
+    return re.compile(f"[{leads}][{conts}]{extra}")
 
 
-# windows-1252, and " " for the 0xA0 that copy-paste turns into a space ("Ã la carte").
-_SUSPECT_1252 = _pair_pattern(("cp1252",), " ")
+# windows-1252, and "Ã " / "Â " for the 0xA0 that copy-paste turns into a space
+# ("Ã la carte" was "à la carte").
+_SUSPECT_1252 = _pair_pattern(("cp1252",), "|[\u00c2\u00c3] ")
 # windows-1253 falling back to 1252 where 1253 has no character: the seed's flags.
 _SUSPECT_1253 = _pair_pattern(("cp1253", "cp1252"))
 
@@ -74,61 +76,66 @@ def strip_controls(text: str, keep_newlines: bool = True) -> tuple[str, bool]:
     return cleaned, cleaned != text
 
 
-def normalise_spaces(line: str) -> str:
-    """Tabs and non-breaking spaces to one space, ends trimmed: what a reader sees."""
-    return _SPACES.sub(" ", line).strip()
+def normalise_spaces(text: str) -> str:
+    """Tabs, non-breaking spaces and runs of spaces become one space (lines untrimmed)."""
+    # ``in`` runs at C speed; the regex scan is the slow part, so skip it when we can.
+    if "  " in text or "\t" in text or "\u00a0" in text or "\u2007" in text or "\u202f" in text:
+        return _SPACES.sub(" ", text)
+    return text
+
+
+def first_control(text: str) -> int | None:
+    """Offset of the first control or bidi character, if any."""
+    m = _CONTROLS.search(text)
+    return m.start() if m else None
+
+
+def may_be_mojibake(text: str) -> bool:
+    """The cheap test: could any line of ``text`` be mojibake of either kind?"""
+    return not text.isascii() and bool(_SUSPECT_1252.search(text) or _SUSPECT_1253.search(text))
 
 
 # --- mojibake ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _cp1253_table() -> dict[str, int]:
-    """Character -> byte for windows-1253, falling back to windows-1252 where 1253 has no
-    character (0x9F became 'Ÿ' in the seed page). Built once, on first need."""
-    table: dict[str, int] = {}
-    for b in range(0x80, 0x100):
-        for codec in ("cp1253", "cp1252"):
-            try:
-                ch = bytes([b]).decode(codec)
-            except UnicodeDecodeError:
-                continue
-            table.setdefault(ch, b)
-            break
-    return table
+class _RunDecoder:
+    """Undo UTF-8 read through a single-byte code page, for runs that are unambiguous.
 
-
-def _fix_cp1253_run(run: str) -> str:
-    table = _cp1253_table()
-    data = bytes(table[c] for c in run)
-    try:
-        fixed = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return run
-    return fixed
-
-
-def fix_cp1253(line: str) -> str:
-    """Undo UTF-8 read as windows-1253 (with 1252 fallback).
-
-    ftfy 6.3 does not try this mix, so the seed's flags ``πŸ‡¨πŸ‡³`` stay broken under it.
-    A run of non-ASCII characters is replaced only when all of its bytes form valid
-    UTF-8, which ordinary Greek text practically never does.
+    A run of characters that the code page makes from bytes 0x80-0xFF is turned back into
+    those bytes; it is replaced only when all of them form valid UTF-8, which correct text
+    practically never does (a lone "é" or "’" is one byte, never valid UTF-8 alone).
     """
-    table = _cp1253_table()
-    out: list[str] = []
-    run: list[str] = []
-    for ch in line:
-        if ch in table:
-            run.append(ch)
-            continue
-        if run:
-            out.append(_fix_cp1253_run("".join(run)))
-            run = []
-        out.append(ch)
-    if run:
-        out.append(_fix_cp1253_run("".join(run)))
-    return "".join(out)
+
+    def __init__(self, codecs: tuple[str, ...]) -> None:
+        to_byte: dict[str, int] = {}
+        for b in range(0x80, 0x100):
+            for codec in codecs:
+                try:
+                    to_byte.setdefault(bytes([b]).decode(codec), b)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                to_byte.setdefault(chr(b), b)  # browsers map unassigned bytes to C1
+        self._run = re.compile("[" + re.escape("".join(to_byte)) + "]{2,}")
+        self._latin1 = {ord(c): b for c, b in to_byte.items()}
+
+    def _fix(self, m: re.Match[str]) -> str:
+        run = m.group()
+        try:
+            return run.translate(self._latin1).encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            return run
+
+    def __call__(self, line: str) -> str:
+        return self._run.sub(self._fix, line)
+
+
+# The common kind: windows-1252 (what ftfy handles; this is its fast path).
+_fix_runs_1252 = _RunDecoder(("cp1252",))
+# windows-1253 with a 1252 fallback where 1253 has no character: the seed's flags
+# (0x9F became 'Ÿ'). ftfy 6.3 does not try this mix, so πŸ‡¨πŸ‡³ stays broken under it.
+fix_cp1253 = _RunDecoder(("cp1253", "cp1252"))
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +165,11 @@ def fix_mojibake(line: str) -> str:
     if line.isascii():
         return line
     if _SUSPECT_1252.search(line):
-        line = _ftfy_fix()(line)
+        # Whole runs that decode cleanly are fixed here at C speed; ftfy (slow, but
+        # smarter about partial damage such as a lost 0xA0) sees what is left.
+        line = _fix_runs_1252(line)
+        if _SUSPECT_1252.search(line):
+            line = _ftfy_fix()(line)
     if _SUSPECT_1253.search(line):
         line = fix_cp1253(line)
     return line

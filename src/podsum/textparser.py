@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from . import values
 from .errors import ParseError
 from .model import Insight, Related, Section, Source, Summary, Warning
-from .repair import fix_mojibake, normalise_spaces, strip_controls, strip_escapes
+from .repair import (
+    first_control,
+    fix_mojibake,
+    may_be_mojibake,
+    normalise_spaces,
+    strip_controls,
+    strip_escapes,
+)
 
 _TLDR = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
 _BOTTOM = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
@@ -53,37 +60,62 @@ class _Meta:
 
 
 def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
-    """Normalise line endings and spaces, repair mojibake, drop escapes and controls."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = text.replace("\u2029", "\n")
+    """Normalise line endings and spaces, repair mojibake, drop escapes and controls.
+
+    Each step scans the whole text once in C and does per-line work only where a line
+    needs it, so a clean page costs a few passes of ``re`` and one ``split``.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text, escaped = strip_escapes(text)
-    out: list[str] = []
-    dirty: list[int] = []
-    for n, raw in enumerate(text.split("\n"), start=1):
-        line = fix_mojibake(raw)
-        line, removed = strip_controls(line)
-        if removed:
-            dirty.append(n)
-        out.append(normalise_spaces(line))
-    if escaped or dirty:
-        first = dirty[0] if dirty else None
+    if may_be_mojibake(text):
+        text = "\n".join([ln if ln.isascii() else fix_mojibake(ln) for ln in text.split("\n")])
+    first = first_control(text)
+    dirty_line = None
+    if first is not None:
+        dirty_line = text.count("\n", 0, first) + 1
+        text, _ = strip_controls(text)
+    if escaped or dirty_line is not None:
         warnings.append(
             Warning(
                 "control-chars-removed",
                 "removed terminal escapes or control characters from the page text",
-                first,
+                dirty_line,
             )
         )
-    return out
+    return [line.strip() for line in normalise_spaces(text).split("\n")]
+
+
+_MARKER_HEADS = frozenset(("tl", "bo", "mo"))  # TL;DR, Bottom Line, More from
+
+
+def _marker_lines(cleaned: list[str], start: int) -> list[int]:
+    """Indexes (from ``start``) of the lines that open a block.
+
+    A two-character test rules out almost every line before any regex runs: markers
+    start with TL/Bottom/More or end with "insight(s)".
+    """
+    return [
+        i
+        for i in range(start, len(cleaned))
+        if (line := cleaned[i])
+        and (line[:2].lower() in _MARKER_HEADS or line[-1] in "tTsS")  # insight(s)
+        and _is_marker(line)
+    ]
 
 
 def _is_marker(text: str) -> bool:
-    return bool(
-        (_TLDR.fullmatch(text) and text[:2].upper() == "TL")
-        or _BOTTOM.fullmatch(text)
-        or _section_header(text)
-        or _MORE_FROM.fullmatch(text)
-    )
+    head = text[:2].lower()
+    if head == "tl" and _TLDR.fullmatch(text) and text[:2].upper() == "TL":
+        return True
+    if head == "bo" and _BOTTOM.fullmatch(text):
+        return True
+    if head == "mo" and _MORE_FROM.fullmatch(text):
+        return True
+    tail = text[-8:].lower()
+    return tail.endswith(("insight", "insights")) and _section_header(text) is not None
 
 
 def _section_header(text: str) -> tuple[str | None, str, int] | None:
@@ -209,12 +241,12 @@ def _segment_insights(lines: Sequence[Line], declared: int | None) -> list[tuple
         return []
     inner = lines[lines.index(nonblank[0]) : lines.index(nonblank[-1]) + 1]
     has_blanks = any(not t for _, t in inner)
-    by_blanks = _insights_by_blanks(lines) if has_blanks else None
-    by_sentences = _insights_by_sentences(lines)
-    if by_blanks is None:
-        return by_sentences
+    if not has_blanks:
+        return _insights_by_sentences(lines)
+    by_blanks = _insights_by_blanks(lines)
     if declared is None or len(by_blanks) == declared:
         return by_blanks
+    by_sentences = _insights_by_sentences(lines)
     if len(by_sentences) == declared:
         return by_sentences
     return (
@@ -240,13 +272,12 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
         nb = nb[1:]
     out: list[Related] = []
     k = 0
+    is_duration = [values.looks_like_duration(t) for _, t in nb]
+    age_points = [values.parse_age_points(t) for _, t in nb]
 
     def starts_episode(j: int) -> bool:
         return (
-            j + 1 < len(nb)
-            and values.looks_like_duration(nb[j + 1][1])
-            and not values.looks_like_duration(nb[j][1])
-            and values.parse_age_points(nb[j][1]) is None
+            j + 1 < len(nb) and is_duration[j + 1] and not is_duration[j] and age_points[j] is None
         )
 
     while k < len(nb):
@@ -269,7 +300,7 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
             k += 1
         desc: list[Line] = []
         while k < len(nb) and not starts_episode(k):
-            ap = values.parse_age_points(nb[k][1])
+            ap = age_points[k]
             if ap is not None:
                 r.age, r.points = ap
                 k += 1
@@ -307,7 +338,7 @@ def parse_text(text: str, source: Source) -> Summary:
             meta_at = i
             break
     start = meta_at + 1 if meta_at is not None else 0
-    markers = [i for i in range(start, len(lines)) if lines[i][1] and _is_marker(lines[i][1])]
+    markers = _marker_lines(cleaned, start)
     if meta_at is None and not markers:
         raise ParseError("no summary found (no meta line, TL;DR, sections or bottom line)")
 

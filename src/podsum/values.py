@@ -116,6 +116,9 @@ def parse_duration(text: str) -> int | None:
 
 def parse_age_points(text: str) -> tuple[str | None, int | None] | None:
     """``10 days ago · 10 points`` -> ("10 days ago", 10); None if the line is not that."""
+    low = text.lower()
+    if not ("ago" in low or "point" in low or "today" in low or "yesterday" in low or "now" in low):
+        return None
     parts = [p.strip() for p in re.split(r"\s[·•|]\s|\s-\s", text)]
     age: str | None = None
     points: int | None = None

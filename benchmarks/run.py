@@ -1,0 +1,284 @@
+"""podsum's benchmarks: every figure is a ratio against a baseline measured in the same
+run, on the same machine, so a noisy shared machine moves both sides together.
+
+    make bench                      # or: .venv/bin/python benchmarks/run.py [--write]
+
+--write also rewrites benchmarks/RESULTS.md. Timings are minima over repeats (the least
+disturbed run), except cold starts (median of runs, since start-up noise is real cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import podsum  # noqa: E402
+from corpus import SEED, build, scaled_seed  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PODSUM = str(BIN / "podsum")
+
+
+def best(fn: Callable[[], object], number: int, repeat: int = 5) -> float:
+    """Seconds per call, the minimum over repeats."""
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+
+
+def text_parse(pages: list[Path]) -> dict[str, float]:
+    import ftfy
+
+    ours = theirs = 0.0
+    for p in pages:
+        data = p.read_bytes()
+        from podsum.decode import decode_bytes
+
+        text, _ = decode_bytes(data)  # ftfy gets the same page, already decoded
+        ours += best(lambda data=data: podsum.parse(data), 200)
+        theirs += best(lambda text=text: ftfy.fix_text(text), 40)
+    return {
+        "pages": len(pages),
+        "podsum_us": ours / len(pages) * 1e6,
+        "ftfy_us": theirs / len(pages) * 1e6,
+        "ratio": ours / theirs,
+        "pages_per_s": len(pages) / ours,
+    }
+
+
+def html_parse(pages: list[Path]) -> dict[str, float]:
+    import trafilatura
+
+    ours = theirs = 0.0
+    for p in pages:
+        html = p.read_text(encoding="utf-8")
+        ours += best(lambda html=html: podsum.parse(html), 30)
+        theirs += best(lambda html=html: trafilatura.extract(html), 30)
+    return {
+        "pages": len(pages),
+        "podsum_ms": ours / len(pages) * 1e3,
+        "trafilatura_ms": theirs / len(pages) * 1e3,
+        "ratio": ours / theirs,
+    }
+
+
+def cold_start(runs: int = 21) -> dict[str, float]:
+    def median(cmd: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    page = str(SEED)
+    bare = median([sys.executable, str(HERE / "bare_typer.py"), page])
+    parse = median([PODSUM, "parse", page])
+    show = median([PODSUM, "show", page])
+    return {
+        "bare_typer_ms": bare * 1e3,
+        "parse_ms": parse * 1e3,
+        "show_ms": show * 1e3,
+        "parse_ratio": parse / bare,
+        "show_ratio": show / bare,
+    }
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total = 0
+    try:
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        children = ""
+    for child in children.split():
+        total += _tree_rss_kb(int(child))
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    except OSError:
+        pass
+    return total
+
+
+def ingest(count: int = 10_000) -> dict[str, float]:
+    from pages import write_pages
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        write_pages(folder, range(count))
+        lib = Path(tmp) / "lib.db"
+        t = time.perf_counter()
+        proc = subprocess.Popen(
+            [PODSUM, "ingest", "-q", "--library", str(lib), str(folder)],
+            stdout=subprocess.DEVNULL,
+        )
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - t
+        assert proc.returncode == 0
+        from podsum.db import Library
+
+        with Library(lib) as library:
+            assert library.count() == count
+    return {
+        "pages": count,
+        "seconds": elapsed,
+        "pages_per_s": count / elapsed,
+        "peak_rss_mb": peak / 1024,
+    }
+
+
+def scaling() -> dict[str, float]:
+    out: dict[str, float] = {}
+    base = None
+    for factor in (1, 10, 100):
+        text = scaled_seed(factor)
+        data = text.encode("utf-8")
+        secs = best(lambda data=data: podsum.parse(data), max(1, 200 // factor))
+        if base is None:
+            base = secs
+        out[f"x{factor}_bytes"] = len(data)
+        out[f"x{factor}_ms"] = secs * 1e3
+        out[f"x{factor}_time_ratio"] = secs / base
+    for name, data in (
+        ("10MB_line", b"word " * 2_000_000),
+        ("million_pipes", b"|" * 1_000_000),
+        ("million_pipes_meta", b"Title | Show\n" + b"|" * 1_000_000 + b" 5 views | 1:00\n"),
+    ):
+        t = time.perf_counter()
+        try:
+            podsum.parse(data)
+            verdict = "parsed"
+        except podsum.ParseError:
+            verdict = "refused"
+        out[f"{name}_s"] = time.perf_counter() - t
+        out[f"{name}_verdict"] = verdict  # type: ignore[assignment]
+    return out
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
+    parser.add_argument("--quick", action="store_true", help="ingest 2,000 pages, not 10,000")
+    args = parser.parse_args()
+    corpus = build()
+    results = {
+        "text": text_parse(corpus["text"]),
+        "html": html_parse(corpus["html"]),
+        "cold": cold_start(),
+        "ingest": ingest(2_000 if args.quick else 10_000),
+        "scaling": scaling(),
+    }
+    report = render(results)
+    print(report)
+    if args.write:
+        (HERE / "RESULTS.md").write_text(report, encoding="utf-8")
+
+
+def render(r: dict[str, dict[str, float]]) -> str:
+    t, h, c, i, s = r["text"], r["html"], r["cold"], r["ingest"], r["scaling"]
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    rows = [
+        (
+            "text parse vs `ftfy.fix_text`, same page",
+            f"{t['podsum_us']:.0f} µs vs {t['ftfy_us']:.0f} µs = **{t['ratio']:.3f}x**"
+            f" ({t['pages_per_s']:,.0f} pages/s, {t['pages']:.0f} pages)",
+            "<= 0.10x",
+            mark(t["ratio"] <= 0.10),
+        ),
+        (
+            "HTML parse vs `trafilatura.extract`, same page",
+            f"{h['podsum_ms']:.2f} ms vs {h['trafilatura_ms']:.2f} ms = **{h['ratio']:.3f}x**",
+            "<= 0.50x",
+            mark(h["ratio"] <= 0.50),
+        ),
+        (
+            "`podsum parse PAGE` cold start vs bare Typer app",
+            f"{c['parse_ms']:.0f} ms vs {c['bare_typer_ms']:.0f} ms = **{c['parse_ratio']:.2f}x**",
+            "<= 1.3x",
+            mark(c["parse_ratio"] <= 1.3),
+        ),
+        (
+            "`podsum show PAGE` (cards) cold start vs bare Typer app",
+            f"{c['show_ms']:.0f} ms vs {c['bare_typer_ms']:.0f} ms = **{c['show_ratio']:.2f}x**",
+            "<= 1.6x",
+            mark(c["show_ratio"] <= 1.6),
+        ),
+        (
+            f"`podsum ingest` of {i['pages']:,.0f} pages",
+            f"**{i['pages_per_s']:,.0f} pages/s** ({i['seconds']:.1f} s),"
+            f" peak RSS **{i['peak_rss_mb']:.0f} MB** (all processes)",
+            ">= 3,000 pages/s, <= 150 MB",
+            mark(i["pages_per_s"] >= 3000 and i["peak_rss_mb"] <= 150),
+        ),
+        (
+            "scaling: 10x and 100x the seed",
+            f"{s['x10_time_ratio']:.1f}x and **{s['x100_time_ratio']:.1f}x** the time"
+            f" ({s['x1_bytes']:,.0f} / {s['x10_bytes']:,.0f} / {s['x100_bytes']:,.0f} bytes)",
+            "100x size <= 120x time",
+            mark(s["x100_time_ratio"] <= 120),
+        ),
+        (
+            "a 10 MB single line",
+            f"{s['10MB_line_verdict']} in {s['10MB_line_s']:.2f} s",
+            "< 1 s",
+            mark(s["10MB_line_s"] < 1),
+        ),
+        (
+            "a line of a million `|`",
+            f"{s['million_pipes_verdict']} in {s['million_pipes_s']:.2f} s;"
+            f" as a meta line: {s['million_pipes_meta_verdict']} in"
+            f" {s['million_pipes_meta_s']:.2f} s",
+            "< 1 s",
+            mark(max(s["million_pipes_s"], s["million_pipes_meta_s"]) < 1),
+        ),
+    ]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- date: {dt.date.today().isoformat()}",
+        f"- machine: {machine()}",
+        "- command: `make bench` (`.venv/bin/python benchmarks/run.py --write`)",
+        "",
+        "| what | measured | target | |",
+        "|---|---|---|---|",
+        *(f"| {a} | {b} | {c_} | {d} |" for a, b, c_, d in rows),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
