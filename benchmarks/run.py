@@ -27,8 +27,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import podsum  # noqa: E402
 from corpus import SEED, build, scaled_seed  # noqa: E402
+
+import podsum  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PODSUM = str(BIN / "podsum")
