@@ -7,7 +7,7 @@ import sys
 
 from conftest import FIXTURES
 
-HEAVY = ("rich", "bs4", "requests", "ftfy", "yaml", "charset_normalizer", "jsonschema")
+HEAVY = ("rich", "lxml", "requests", "ftfy", "yaml", "charset_normalizer", "jsonschema")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -35,7 +35,7 @@ def test_clean_mojibake_needs_no_ftfy_but_partial_damage_does() -> None:
         f"import podsum; s = podsum.parse({damaged!r}); assert s.title == 'Dinner à la carte'"
     )
     assert "ftfy" in loaded
-    assert not loaded & {"rich", "bs4", "requests", "yaml"}
+    assert not loaded & {"rich", "lxml", "requests", "yaml"}
 
 
 def test_json_and_text_rendering_need_no_rich() -> None:
