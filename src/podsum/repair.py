@@ -90,11 +90,6 @@ def first_control(text: str) -> int | None:
     return m.start() if m else None
 
 
-def may_be_mojibake(text: str) -> bool:
-    """The cheap test: could any line of ``text`` be mojibake of either kind?"""
-    return not text.isascii() and bool(_SUSPECT_1252.search(text) or _SUSPECT_1253.search(text))
-
-
 # --- mojibake ---------------------------------------------------------------------
 
 

@@ -33,7 +33,6 @@ from .model import Insight, Related, Section, Source, Summary, Warning
 from .repair import (
     first_control,
     fix_mojibake,
-    may_be_mojibake,
     normalise_spaces,
     strip_controls,
     strip_escapes,
@@ -70,7 +69,8 @@ def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text, escaped = strip_escapes(text)
-    if may_be_mojibake(text):
+    if not text.isascii():
+        # fix_mojibake's own cheap test runs on the (few) non-ASCII lines only.
         text = "\n".join([ln if ln.isascii() else fix_mojibake(ln) for ln in text.split("\n")])
     first = first_control(text)
     dirty_line = None

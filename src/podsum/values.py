@@ -99,7 +99,7 @@ def parse_views(text: str) -> int | None:
 
 
 def looks_like_duration(text: str) -> bool:
-    return _DURATION.fullmatch(text) is not None
+    return len(text) <= 10 and ":" in text and _DURATION.fullmatch(text) is not None
 
 
 def parse_duration(text: str) -> int | None:
@@ -116,9 +116,8 @@ def parse_duration(text: str) -> int | None:
 
 def parse_age_points(text: str) -> tuple[str | None, int | None] | None:
     """``10 days ago · 10 points`` -> ("10 days ago", 10); None if the line is not that."""
-    low = text.lower()
-    if not ("ago" in low or "point" in low or "today" in low or "yesterday" in low or "now" in low):
-        return None
+    if not text[-9:].lower().endswith(("ago", "point", "points", "today", "yesterday", "now")):
+        return None  # the cheap test: every such line ends with one of these
     parts = [p.strip() for p in re.split(r"\s[·•|]\s|\s-\s", text)]
     age: str | None = None
     points: int | None = None
