@@ -24,8 +24,11 @@ order, in ``extra_lines``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
 from . import values
 from .errors import ParseError
@@ -85,37 +88,67 @@ def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
                 dirty_line,
             )
         )
-    return [line.strip() for line in normalise_spaces(text).split("\n")]
+    text = normalise_spaces(text)
+    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        return [line.strip() for line in text.split("\n")]
+    return text.split("\n")
 
 
-_MARKER_HEADS = frozenset(("tl", "bo", "mo"))  # TL;DR, Bottom Line, More from
+class Marker(NamedTuple):
+    """A line that opens a block: its kind, and what the line itself says."""
+
+    kind: str  # "tldr" | "bottom" | "related" | "section"
+    text: str = ""  # inline TL;DR / bottom line text, or the related channel
+    section: tuple[str | None, str, int] | None = None  # emoji, title, declared count
 
 
-def _marker_lines(cleaned: list[str], start: int) -> list[int]:
-    """Indexes (from ``start``) of the lines that open a block.
+# Cheap tests, all in C: a marker starts like one of these or ends like "insights".
+_MARKER_STARTS = ("TL", "Tl", "tl", "Bottom", "bottom", "BOTTOM", "More ", "more ", "MORE ")
+_MARKER_ENDS = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIGHT")
 
-    A two-character test rules out almost every line before any regex runs: markers
-    start with TL/Bottom/More or end with "insight(s)".
+
+def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
+    """The lines (from ``start``) that open a block, with what they open.
+
+    ``str.find`` over the joined page (C speed) proposes the lines that start like a
+    marker or end like "insights"; only those are read with the regexes.
     """
-    return [
-        i
-        for i in range(start, len(cleaned))
-        if (line := cleaned[i])
-        and (line[:2].lower() in _MARKER_HEADS or line[-1] in "tTsS")  # insight(s)
-        and _is_marker(line)
-    ]
+    lines = cleaned[start:]
+    joined = "\n" + "\n".join(lines) + "\n"
+    # starts[i]: offset in ``joined`` where line i begins.
+    starts = [1 + c + i for i, c in enumerate(accumulate(map(len, lines), initial=0))]
+    candidates: set[int] = set()
+    for needle in _MARKER_STARTS:
+        pos = joined.find("\n" + needle)
+        while pos >= 0:
+            candidates.add(bisect_left(starts, pos + 1))
+            pos = joined.find("\n" + needle, pos + 1)
+    for needle in _MARKER_ENDS:
+        pos = joined.find(needle + "\n")
+        while pos >= 0:
+            candidates.add(bisect_right(starts, pos) - 1)
+            pos = joined.find(needle + "\n", pos + 1)
+    found = []
+    for i in sorted(candidates):
+        marker = _marker(lines[i])
+        if marker is not None:
+            found.append((start + i, marker))
+    return found
 
 
-def _is_marker(text: str) -> bool:
+def _marker(text: str) -> Marker | None:
     head = text[:2].lower()
-    if head == "tl" and _TLDR.fullmatch(text) and text[:2].upper() == "TL":
-        return True
-    if head == "bo" and _BOTTOM.fullmatch(text):
-        return True
-    if head == "mo" and _MORE_FROM.fullmatch(text):
-        return True
-    tail = text[-8:].lower()
-    return tail.endswith(("insight", "insights")) and _section_header(text) is not None
+    if head == "tl" and text[:2] in ("TL", "Tl", "tl") and (m := _TLDR.fullmatch(text)):
+        return Marker("tldr", m.group(1).strip())
+    if head == "bo" and (m := _BOTTOM.fullmatch(text)):
+        return Marker("bottom", m.group(1).strip())
+    if head == "mo" and (m := _MORE_FROM.fullmatch(text)):
+        return Marker("related", m.group(1).strip())
+    if text.endswith(_MARKER_ENDS):
+        sec = _section_header(text)
+        if sec is not None:
+            return Marker("section", section=sec)
+    return None
 
 
 def _section_header(text: str) -> tuple[str | None, str, int] | None:
@@ -342,7 +375,7 @@ def parse_text(text: str, source: Source) -> Summary:
     if meta_at is None and not markers:
         raise ParseError("no summary found (no meta line, TL;DR, sections or bottom line)")
 
-    anchor = meta_at if meta_at is not None else markers[0]
+    anchor = meta_at if meta_at is not None else markers[0][0]
     title_at: int | None = None
     for i in range(anchor - 1, -1, -1):
         if lines[i][1]:
@@ -381,23 +414,17 @@ def parse_text(text: str, source: Source) -> Summary:
         head_end = meta_at + 1
 
     # Lines between the head and the first marker belong to no block.
-    first_marker = markers[0] if markers else len(lines)
+    first_marker = markers[0][0] if markers else len(lines)
     extra.extend(ln for ln in lines[head_end:first_marker] if ln[1])
 
-    for n, at in enumerate(markers):
-        end = markers[n + 1] if n + 1 < len(markers) else len(lines)
+    for n, (at, marker) in enumerate(markers):
+        end = markers[n + 1][0] if n + 1 < len(markers) else len(lines)
         marker_line = lines[at]
         body = lines[at + 1 : end]
-        head = marker_line[1]
-        if (sec := _section_header(head)) is not None:
-            emoji, stitle, declared = sec
+        if marker.section is not None:
+            emoji, stitle, declared = marker.section
             pairs = _segment_insights(body, declared)
-            section = Section(
-                emoji,
-                stitle,
-                declared,
-                [Insight(t[1], _join(b)) for t, b in pairs],
-            )
+            section = Section(emoji, stitle, declared, [Insight(t[1], _join(b)) for t, b in pairs])
             if len(section.insights) != declared:
                 warnings.append(
                     Warning(
@@ -409,27 +436,22 @@ def parse_text(text: str, source: Source) -> Summary:
                     )
                 )
             summary.sections.append(section)
-        elif (m := _MORE_FROM.fullmatch(head)) is not None:
-            summary.related_channel = m.group(1).strip()
+            continue
+        if marker.kind == "related":
+            summary.related_channel = marker.text
             summary.related.extend(_related(body, summary.related_channel, extra))
+            continue
+        if marker.text:  # "TL;DR: text on the same line"
+            body = [(marker_line[0], marker.text), *body]
+        para, rest = _first_paragraph(body, no_blanks)
+        text_value = _join(para) or None
+        if marker.kind == "tldr" and summary.tldr is None:
+            summary.tldr = text_value
+        elif marker.kind == "bottom" and summary.bottom_line is None:
+            summary.bottom_line = text_value
         else:
-            m = _TLDR.fullmatch(head) or _BOTTOM.fullmatch(head)
-            assert m is not None
-            inline = m.group(1).strip()
-            if inline:
-                body = [(marker_line[0], inline), *body]
-            para, rest = _first_paragraph(body, no_blanks)
-            text_value = _join(para) or None
-            if _TLDR.fullmatch(head) and head[:2].upper() == "TL":
-                if summary.tldr is None:
-                    summary.tldr = text_value
-                else:
-                    extra.extend(para)
-            elif summary.bottom_line is None:
-                summary.bottom_line = text_value
-            else:
-                extra.extend(para)
-            extra.extend(rest)
+            extra.extend(para)  # a second TL;DR or bottom line: keep it, but as extra
+        extra.extend(rest)
 
     extra.sort()
     summary.extra_lines = [t for _, t in extra]

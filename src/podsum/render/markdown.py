@@ -44,7 +44,7 @@ def heading_text(title: str, emoji: str | None = None) -> str:
         text = entity_first(text)  # a title that merely starts with a symbol
     elif text.startswith(RESERVED) or text.lower().startswith("more from "):
         text = entity_first(text)
-    if text.endswith(")"):
+    if text.endswith(")") and not text.endswith("\\)"):
         text = text[:-1] + "\\)"  # keep "(N insights)" ours alone
     return f"{emoji} {text}" if emoji else text
 
