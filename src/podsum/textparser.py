@@ -24,17 +24,14 @@ order, in ``extra_lines``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import NamedTuple
 
 from . import values
 from .errors import ParseError
 from .model import Insight, Related, Section, Source, Summary, Warning
 from .repair import (
-    first_control,
     fix_mojibake,
     normalise_spaces,
     strip_controls,
@@ -43,7 +40,6 @@ from .repair import (
 
 _TLDR = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
 _BOTTOM = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
-_SECTION = re.compile(r"(\S.*?)\s+(\d{1,6})\s+insights?", re.IGNORECASE)
 _MORE_FROM = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
 _VIEW_ALL = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
@@ -64,22 +60,26 @@ class _Meta:
 def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
     """Normalise line endings and spaces, repair mojibake, drop escapes and controls.
 
-    Each step scans the whole text once in C and does per-line work only where a line
-    needs it, so a clean page costs a few passes of ``re`` and one ``split``.
+    Clean pages take the fast path: ``isascii`` and ``isprintable`` over the whole text
+    run in C, and only lines that fail them get per-line work.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text, escaped = strip_escapes(text)
+    lines = text.split("\n")
     if not text.isascii():
-        # fix_mojibake's own cheap test runs on the (few) non-ASCII lines only.
-        text = "\n".join([ln if ln.isascii() else fix_mojibake(ln) for ln in text.split("\n")])
-    first = first_control(text)
+        lines = [ln if ln.isascii() else fix_mojibake(ln) for ln in lines]
     dirty_line = None
-    if first is not None:
-        dirty_line = text.count("\n", 0, first) + 1
-        text, _ = strip_controls(text)
+    if not "".join(lines).isprintable():
+        # Some line has a control, bidi, tab, non-breaking space or joiner in it.
+        for i, line in enumerate(lines):
+            if not line.isprintable():
+                line, removed = strip_controls(line)
+                if removed and dirty_line is None:
+                    dirty_line = i + 1
+                lines[i] = normalise_spaces(line)
     if escaped or dirty_line is not None:
         warnings.append(
             Warning(
@@ -88,10 +88,7 @@ def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
                 dirty_line,
             )
         )
-    text = normalise_spaces(text)
-    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
-        return [line.strip() for line in text.split("\n")]
-    return text.split("\n")
+    return [normalise_spaces(ln).strip() if "  " in ln else ln.strip() for ln in lines]
 
 
 class Marker(NamedTuple):
@@ -110,29 +107,16 @@ _MARKER_ENDS = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIG
 def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
     """The lines (from ``start``) that open a block, with what they open.
 
-    ``str.find`` over the joined page (C speed) proposes the lines that start like a
-    marker or end like "insights"; only those are read with the regexes.
+    A one-character test at each end of the line rules out most lines before anything
+    else runs (markers start with T/B/M or end with "insight(s)").
     """
-    lines = cleaned[start:]
-    joined = "\n" + "\n".join(lines) + "\n"
-    # starts[i]: offset in ``joined`` where line i begins.
-    starts = [1 + c + i for i, c in enumerate(accumulate(map(len, lines), initial=0))]
-    candidates: set[int] = set()
-    for needle in _MARKER_STARTS:
-        pos = joined.find("\n" + needle)
-        while pos >= 0:
-            candidates.add(bisect_left(starts, pos + 1))
-            pos = joined.find("\n" + needle, pos + 1)
-    for needle in _MARKER_ENDS:
-        pos = joined.find(needle + "\n")
-        while pos >= 0:
-            candidates.add(bisect_right(starts, pos) - 1)
-            pos = joined.find(needle + "\n", pos + 1)
     found = []
-    for i in sorted(candidates):
-        marker = _marker(lines[i])
-        if marker is not None:
-            found.append((start + i, marker))
+    for i in range(start, len(cleaned)):
+        line = cleaned[i]
+        if line and (line[0] in "TtBbMm" or line[-1] in "tTsS"):
+            marker = _marker(line)
+            if marker is not None:
+                found.append((i, marker))
     return found
 
 
@@ -152,13 +136,17 @@ def _marker(text: str) -> Marker | None:
 
 
 def _section_header(text: str) -> tuple[str | None, str, int] | None:
-    m = _SECTION.fullmatch(text)
-    if not m:
+    """``🇨🇳 China's Open-Source AI Dominance 3 insights`` -> (emoji, title, 3)."""
+    parts = text.rsplit(" ", 2)
+    if len(parts) != 3 or parts[2].lower() not in ("insight", "insights"):
         return None
-    emoji, title = values.split_emoji(m.group(1))
+    head, count = parts[0], parts[1]
+    if not (count.isascii() and count.isdigit() and len(count) <= 6):
+        return None
+    emoji, title = values.split_emoji(head)
     if not title:
         return None
-    return emoji, title, int(m.group(2))
+    return emoji, title, int(count)
 
 
 def _meta(text: str) -> _Meta | None:
