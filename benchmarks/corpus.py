@@ -38,8 +38,11 @@ def _retitle(text: str, title: str) -> str:
 
 
 def _mojibake_1252(text: str) -> str:
-    """UTF-8 read as windows-1252: what a broken copy does to curly quotes and emoji."""
-    return text.encode("utf-8").decode("cp1252", errors="replace")
+    """UTF-8 read as windows-1252 the way browsers and Windows do it (unassigned bytes
+    become C1 controls): what a broken copy does to curly quotes and emoji."""
+    from podsum.decode import decode_windows_1252
+
+    return decode_windows_1252(text.encode("utf-8"))
 
 
 def scaled_seed(factor: int) -> str:

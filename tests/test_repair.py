@@ -123,7 +123,24 @@ def test_escape_sequences_are_removed_whole() -> None:
     text = "\x1b[1;31mred\x1b[0m \x1b]8;;http://x\x07link\x1b]8;;\x07 \x1b]52;c;Zm9v\x07 \x9b2J"
     cleaned, found = strip_escapes(text)
     assert found
+    cleaned, found = strip_controls(cleaned)  # the 8-bit forms go with the C1 controls
+    assert found
     assert cleaned == "red link  "
+
+
+def test_a_stray_escape_does_not_eat_the_next_lines() -> None:
+    cleaned, _ = strip_escapes("title \x1b]8;;unterminated\nsecond line\nthird")
+    assert cleaned == "title \nsecond line\nthird"
+
+
+def test_c1_bytes_inside_mojibake_are_repaired_not_stripped() -> None:
+    """0x9D is part of "”" (E2 80 9D); read as windows-1252 it becomes U+009D, the 8-bit
+    OSC introducer. Mojibake repair must see it before escape stripping does."""
+    page = "Title | Show\n| Podcasts | July 31, 2025 | 5 views | 1:00\nTL;DR\n"
+    page += decode_windows_1252("He said “hi” and left.".encode())
+    import podsum
+
+    assert podsum.parse(page).tldr == "He said “hi” and left."
 
 
 def test_controls_and_bidi_are_removed() -> None:

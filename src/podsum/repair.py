@@ -12,15 +12,17 @@ from functools import lru_cache
 from typing import Any
 
 # Whole escape sequences, not just the ESC byte: CSI (ESC [ ... final), OSC (ESC ] ...
-# BEL or ST) and the 8-bit forms, then any other two-byte ESC sequence.
+# BEL or ST; OSC 8 links, OSC 52 clipboard), DCS/SOS/PM/APC, then any other two-byte
+# ESC sequence. None runs past the end of its line, so a stray ESC cannot eat a page.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-    r"|\x9d[^\x07\x9c]*[\x07\x9c]?"
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"
     r"|\x1b[ -~]?"
 )
+# The 8-bit forms (C1 CSI and OSC). Removed only after mojibake repair: in text that
+# went through latin-1, 0x9B and 0x9D are pieces of UTF-8 characters, not escapes.
+_C1_ESCAPES = re.compile(r"\x9b[0-?]*[ -/]*[@-~]|\x9d[0-9]+;[^\x07\x9c\n]*(?:\x07|\x9c)")
 # C0 other than tab and newline, DEL, C1, bidi embeddings/overrides/isolates, and
 # stray BOMs. Tab is mapped to a space by the line normaliser, not removed.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -62,15 +64,16 @@ _SUSPECT_1253 = _pair_pattern(("cp1253", "cp1252"))
 
 def strip_escapes(text: str) -> tuple[str, bool]:
     """Remove terminal escape sequences; return the text and whether any were found."""
-    if "\x1b" not in text and "\x9b" not in text and "\x9d" not in text:
+    if "\x1b" not in text:
         return text, False
     cleaned = _ESCAPES.sub("", text)
     return cleaned, cleaned != text
 
 
 def strip_controls(text: str, keep_newlines: bool = True) -> tuple[str, bool]:
-    """Remove control and bidi-override characters (newlines kept if asked)."""
-    cleaned = _CONTROLS.sub("", text)
+    """Remove 8-bit escape sequences, control and bidi-override characters (newlines
+    kept if asked). Run after mojibake repair."""
+    cleaned = _CONTROLS.sub("", _C1_ESCAPES.sub("", text))
     if not keep_newlines:
         cleaned = cleaned.replace("\n", " ").replace("\r", " ")
     return cleaned, cleaned != text
@@ -162,7 +165,13 @@ def fix_mojibake(line: str) -> str:
     if _SUSPECT_1252.search(line):
         # Whole runs that decode cleanly are fixed here at C speed; ftfy (slow, but
         # smarter about partial damage such as a lost 0xA0) sees what is left.
-        line = _fix_runs_1252(line)
+        for _ in range(3):  # text mis-decoded twice is fixed one layer per pass
+            fixed = _fix_runs_1252(line)
+            if fixed == line:
+                break
+            line = fixed
+            if not _SUSPECT_1252.search(line):
+                break
         if _SUSPECT_1252.search(line):
             line = _ftfy_fix()(line)
     if _SUSPECT_1253.search(line):
