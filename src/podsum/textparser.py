@@ -349,7 +349,7 @@ def parse_text(text: str, source: Source) -> Summary:
     cleaned = clean_lines(text, warnings)
     lines: list[Line] = list(enumerate(cleaned, start=1))
     extra: list[Line] = []
-    no_blanks = not any(not t for _, t in lines[_first_nonblank(lines) : _last_nonblank(lines) + 1])
+    no_blanks = "" not in cleaned[_first_nonblank(cleaned) : _last_nonblank(cleaned) + 1]
 
     # Find the meta line and the first block marker: they anchor the title.
     meta_at: int | None = None
@@ -447,9 +447,9 @@ def parse_text(text: str, source: Source) -> Summary:
     return summary
 
 
-def _first_nonblank(lines: Sequence[Line]) -> int:
-    return next((i for i, (_, t) in enumerate(lines) if t), 0)
+def _first_nonblank(lines: Sequence[str]) -> int:
+    return next((i for i, t in enumerate(lines) if t), 0)
 
 
-def _last_nonblank(lines: Sequence[Line]) -> int:
-    return next((i for i in range(len(lines) - 1, -1, -1) if lines[i][1]), 0)
+def _last_nonblank(lines: Sequence[str]) -> int:
+    return next((i for i in range(len(lines) - 1, -1, -1) if lines[i]), 0)
