@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/podsum show samples/bg2-china-open-source.txt --format cards
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff check src tests $(wildcard benchmarks fuzz)
 	$(BIN)/mypy src
 
 test: lint
@@ -28,3 +28,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet atheris
+	mkdir -p fuzz/corpus && cp tests/fixtures/*.txt tests/fixtures/*.html fuzz/corpus/
+	$(BIN)/python fuzz/fuzz_parse.py -max_total_time=60 -rss_limit_mb=2048 fuzz/corpus

@@ -94,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
             except OSError:
                 return
+        elif path == "/badgzip":
+            self._send(200, b"this is not gzip at all" * 10, "text/html", Content_Encoding="gzip")
         elif path == "/bomb":
             self._send(200, BOMB, "text/html", Content_Encoding="gzip")
         else:
@@ -210,3 +212,16 @@ def test_a_failing_url_does_not_stop_a_good_file(server: str) -> None:
     proc = run_cli("parse", f"{server}/missing", str(SEED))
     assert proc.returncode == 1
     assert len(json.loads(proc.stdout)) == 1
+
+
+def test_broken_gzip_is_one_line(server: str) -> None:
+    code, _, err, _ = _parse(f"{server}/badgzip")
+    assert code == 1 and err == [f"podsum: {server}/badgzip: could not decompress the page"]
+
+
+def test_tls_to_a_plain_http_server_is_one_line(server: str) -> None:
+    url = server.replace("http://", "https://") + "/good"
+    code, _, err, elapsed = _parse(url, "--timeout", "5")
+    assert code == 1
+    assert err == [f"podsum: {url}: TLS error: the secure connection could not be set up"]
+    assert elapsed < 15

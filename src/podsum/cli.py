@@ -302,6 +302,8 @@ def ingest(
 
     specs = _sources(sources)
     lib = _library_or_die(library)
+    if lib.read_only:
+        _die(f"podsum: {lib.path} is read-only", 1)
     run = Run(False, max_bytes, timeout)
     totals = AddResult()
     failed = skipped = 0
@@ -484,6 +486,8 @@ def rm(
     from .db import LibraryError
 
     lib = _library_or_die(library)
+    if lib.read_only:
+        _die(f"podsum: {lib.path} is read-only", 1)
     run = Run(False, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT)
     for id_ in ids:
         try:

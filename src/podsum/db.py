@@ -21,6 +21,8 @@ from typing import Any
 from .errors import PodsumError
 from .model import Summary, summary_from_dict
 
+# How long a writer waits for another process's transaction before giving up.
+# PODSUM_BUSY_TIMEOUT (seconds) changes it.
 BUSY_TIMEOUT_MS = 60_000
 SORTS = {
     "published": "published IS NULL, published DESC, ingested_at DESC",
@@ -118,6 +120,16 @@ def default_path() -> Path:
     return user_data_path("podsum", appauthor=False) / "library.db"
 
 
+def _busy_timeout_ms() -> int:
+    value = os.environ.get("PODSUM_BUSY_TIMEOUT")
+    if value:
+        try:
+            return max(0, int(float(value) * 1000))
+        except ValueError:
+            pass
+    return BUSY_TIMEOUT_MS
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
 
@@ -160,22 +172,41 @@ def _translate(exc: sqlite3.Error, path: Path) -> LibraryError:
 class Library:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+        self.read_only = False
+        busy_ms = _busy_timeout_ms()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create {self.path.parent}: {exc.strerror}") from None
         try:
-            self.conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-            )
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                self._open_read_only(busy_ms)
+                return
+            self.conn = sqlite3.connect(self.path, timeout=busy_ms / 1000, isolation_level=None)
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_ms}")
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode != "wal" and os.access(self.path, os.W_OK):
+            if mode != "wal":
                 raise LibraryError(f"{self.path}: could not switch to WAL mode")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
+
+    def _open_read_only(self, busy_ms: int) -> None:
+        """A library the user may read but not write: list, search and show still work."""
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        self.conn = sqlite3.connect(uri, uri=True, timeout=busy_ms / 1000, isolation_level=None)
+        self.read_only = True
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != len(MIGRATIONS):
+            raise LibraryError(
+                f"{self.path} is read-only and needs an upgrade to version "
+                f"{len(MIGRATIONS)}; make it writable once"
+            )
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise LibraryError(f"{self.path} is read-only")
 
     def __enter__(self) -> Library:
         return self
@@ -252,6 +283,7 @@ class Library:
 
     def add_rows(self, rows: Iterable[Row], *, update: bool = False) -> AddResult:
         """``add`` for rows already prepared (by worker processes)."""
+        self._writable()
         result = AddResult()
         now = _now()
         try:
@@ -275,6 +307,7 @@ class Library:
 
     def remove(self, id_: str) -> str:
         """Remove one summary by id or unique prefix; returns the full id."""
+        self._writable()
         full = self.resolve(id_)
         try:
             self.conn.execute("BEGIN IMMEDIATE")

@@ -84,7 +84,10 @@ def _read_capped(resp: Response, max_bytes: int, deadline: float) -> bytes:
 
 def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS error: the server's certificate could not be verified"
+        text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate" in text.lower():
+            return "TLS error: the server's certificate could not be verified"
+        return "TLS error: the secure connection could not be set up"
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "timed out connecting"
     if isinstance(exc, requests.exceptions.Timeout):
