@@ -13,11 +13,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mangle import mangle
 from markdown_it import MarkdownIt
 
 import podsum
 from conftest import FIXTURES, SEED, fixture_pages, run_cli, valid
-from mangle import mangle
 
 PAGES = [p.read_bytes() for p in fixture_pages()]
 HOSTILE = FIXTURES / "hostile-markup-escapes.txt"
