@@ -24,7 +24,8 @@ _ESCAPES = re.compile(
 # went through latin-1, 0x9B and 0x9D are pieces of UTF-8 characters, not escapes.
 _C1_ESCAPES = re.compile(r"\x9b[0-?]*[ -/]*[@-~]|\x9d[0-9]+;[^\x07\x9c\n]*(?:\x07|\x9c)")
 # C0 other than tab and newline, DEL, C1, bidi embeddings/overrides/isolates, stray
-# BOMs, and lone surrogates (a str from elsewhere may hold them; UTF-8 cannot). Tab is mapped to a space by the line normaliser, not removed.
+# BOMs, and lone surrogates (a str from elsewhere may hold them; UTF-8 cannot). Tab is
+# mapped to a space by the line normaliser, not removed.
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
