@@ -84,21 +84,7 @@ def test_cards_show_markup_literally() -> None:
 
 def test_cards_on_a_terminal_use_colour_unless_no_color() -> None:
     def on_tty(env: dict[str, str]) -> bytes:
-        pid, fd = pty.fork()
-        if pid == 0:  # child: the pty is its terminal
-            os.environ.update(env)
-            os.execv(sys.executable, [sys.executable, "-m", "podsum", "show", str(SEED)])
-        chunks = []
-        while True:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.waitpid(pid, 0)
-        return b"".join(chunks)
+        return _on_a_terminal(["show", str(SEED)], env)[1]
 
     def colour_codes(out: bytes) -> set[str]:
         params = re.findall(r"\x1b\[([0-9;]*)m", out.decode("utf-8", errors="replace"))
@@ -168,21 +154,28 @@ def test_stdin_is_read_when_piped() -> None:
     assert json.loads(proc.stdout)["source"]["location"] is None
 
 
-def test_no_source_on_a_terminal_is_a_usage_error() -> None:
+def _on_a_terminal(args: list[str], env: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """Run podsum with a pseudo-terminal as its stdin and stdout; (exit code, output)."""
     pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(sys.executable, [sys.executable, "-m", "podsum", "parse"])
-    out = b""
+    if pid == 0:  # child: the pty is its terminal
+        os.environ.update(env or {})
+        os.execv(sys.executable, [sys.executable, "-m", "podsum", *args])
+    chunks = []
     while True:
         try:
             data = os.read(fd, 65536)
-        except OSError:
+        except OSError:  # the child closed the terminal
             break
         if not data:
             break
-        out += data
+        chunks.append(data)
     _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 2
+    return os.waitstatus_to_exitcode(status), b"".join(chunks)
+
+
+def test_no_source_on_a_terminal_is_a_usage_error() -> None:
+    code, out = _on_a_terminal(["parse"])
+    assert code == 2
     assert b"pipe a page in" in out
 
 
