@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench fuzz clean
 
-$(STAMP): pyproject.toml
+# Compiled modules (setup.py) are rebuilt whenever their source changes.
+$(STAMP): pyproject.toml setup.py $(wildcard src/podsum/textparser.py src/podsum/values.py src/podsum/repair.py src/podsum/model.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -27,7 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build src/*.egg-info src/*.so src/podsum/*.so .pytest_cache .mypy_cache .ruff_cache
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet atheris

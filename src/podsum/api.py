@@ -12,8 +12,9 @@ import re
 
 from .decode import decode_bytes
 from .errors import ParseError
-from .model import Source, Summary, looks_like_record, summary_from_dict
+from .model import Source, Summary, summary_from_dict
 from .sanitise import sanitise
+from .textparser import parse_text
 
 _HTML_START = re.compile(
     r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|section|article"
@@ -89,7 +90,7 @@ def _parse_all(
         text, encoding = data.lstrip("\ufeff"), "utf-8"
     else:
         raw = data
-        if charset is None and data.lstrip()[:1] == b"<":
+        if charset is None and data[:256].lstrip()[:1] == b"<":
             from .htmltext import sniff_meta_charset
 
             charset = sniff_meta_charset(data)
@@ -116,8 +117,6 @@ def _parse_all(
         split = split_front_matter(text)
         assert split is not None
         return [sanitise(parse_markdown(split[0], split[1], source("markdown")))]
-    from .textparser import parse_text
-
     if kind == "html":
         from .htmltext import html_to_text
 
@@ -127,4 +126,4 @@ def _parse_all(
     return [parse_text(text, source("text"))]
 
 
-__all__ = ["ParseError", "detect_kind", "looks_like_record", "parse", "parse_all"]
+__all__ = ["ParseError", "detect_kind", "parse", "parse_all"]

@@ -27,7 +27,12 @@ _C1_ESCAPES = re.compile(r"\x9b[0-?]*[ -/]*[@-~]|\x9d[0-9]+;[^\x07\x9c\n]*(?:\x0
 # BOMs, and lone surrogates (a str from elsewhere may hold them; UTF-8 cannot). Tab is
 # mapped to a space by the line normaliser, not removed.
 _CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+    # (surrogates written with chr(): mypyc cannot compile them as literals)
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff"
+    + chr(0xD800)
+    + "-"
+    + chr(0xDFFF)
+    + "]"
 )
 # Spaces that copy-paste turns ordinary text into; all become one ASCII space. Only runs
 # that need a change match, so clean text costs one scan.

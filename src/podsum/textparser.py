@@ -42,6 +42,7 @@ _TLDR = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
 _BOTTOM = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
 _MORE_FROM = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
 _VIEW_ALL = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the number
 
@@ -99,7 +100,10 @@ class Marker(NamedTuple):
     section: tuple[str | None, str, int] | None = None  # emoji, title, declared count
 
 
-# Cheap tests, all in C: a marker starts like one of these or ends like "insights".
+# Cheap tests first: two characters at the start or three at the end of a line.
+_HEADS = frozenset(("TL", "Tl", "tl", "Bo", "bo", "BO", "Mo", "mo", "MO"))
+_TAILS = frozenset(("hts", "HTS", "ght", "GHT"))  # insights, insight
+# Then the full marker: starts like one of these or ends like "insights".
 _MARKER_STARTS = ("TL", "Tl", "tl", "Bottom", "bottom", "BOTTOM", "More ", "more ", "MORE ")
 _MARKER_ENDS = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIGHT")
 
@@ -107,13 +111,13 @@ _MARKER_ENDS = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIG
 def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
     """The lines (from ``start``) that open a block, with what they open.
 
-    A one-character test at each end of the line rules out most lines before anything
-    else runs (markers start with T/B/M or end with "insight(s)").
+    A two- or three-character test at the ends of each line rules out nearly every line
+    before anything else runs.
     """
     found = []
     for i in range(start, len(cleaned)):
         line = cleaned[i]
-        if line and (line[0] in "TtBbMm" or line[-1] in "tTsS"):
+        if line and (line[:2] in _HEADS or line[-3:] in _TAILS):
             marker = _marker(line)
             if marker is not None:
                 found.append((i, marker))
@@ -158,7 +162,9 @@ def _meta(text: str) -> _Meta | None:
     known = 0
     unknown: list[str] = []
     for cell in cells:
-        if meta.published is None and values.looks_like_date(cell):
+        if not _DIGIT.search(cell):
+            unknown.append(cell)  # every known field has a digit; skip the regexes
+        elif meta.published is None and values.looks_like_date(cell):
             meta.published = cell  # validated later, with a warning if impossible
             known += 1
         elif meta.views is None and (v := values.parse_views(cell)) is not None:

@@ -1,0 +1,31 @@
+"""Build hook: compile the parser's hot modules with mypyc, or fall back to pure Python.
+
+Everything else about the package is in pyproject.toml. The compiled modules are the
+same source, checked by ``mypy --strict``; they parse about twice as fast (see
+benchmarks/RESULTS.md). Set PODSUM_PURE_PYTHON=1 to skip compiling; a machine without a
+C compiler gets the pure-Python package automatically.
+"""
+
+from __future__ import annotations
+
+import os
+
+from setuptools import Extension, setup
+
+COMPILED = ["textparser", "values", "repair", "model"]
+
+
+def ext_modules() -> list[Extension]:
+    if os.environ.get("PODSUM_PURE_PYTHON"):
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        return []
+    modules = mypycify([f"src/podsum/{name}.py" for name in COMPILED], opt_level="3")
+    for ext in modules:
+        ext.optional = True  # a failed compile leaves the pure-Python module in place
+    return modules
+
+
+setup(ext_modules=ext_modules())
