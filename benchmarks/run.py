@@ -208,7 +208,13 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    import podsum.textparser
+
+    build = "mypyc-compiled" if podsum.textparser.__file__.endswith(".so") else "pure Python"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()},"
+        f" {platform.system()}; parser: {build}"
+    )
 
 
 def main() -> None:
