@@ -22,6 +22,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+	@echo "--- the parser again as pure Python (what installs without a C compiler)"
+	rm -rf build/pure && mkdir -p build/pure && cp -r src/podsum build/pure/
+	rm -f build/pure/podsum/*.so
+	PYTHONPATH=build/pure $(BIN)/python -m pytest -p no:cacheprovider tests/test_golden.py \
+		tests/test_properties.py tests/test_repair.py tests/test_values.py tests/test_render.py \
+		tests/test_html.py tests/test_imports.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
