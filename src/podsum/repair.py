@@ -95,12 +95,6 @@ def normalise_spaces(text: str) -> str:
     return text
 
 
-def first_control(text: str) -> int | None:
-    """Offset of the first control or bidi character, if any."""
-    m = _CONTROLS.search(text)
-    return m.start() if m else None
-
-
 # --- mojibake ---------------------------------------------------------------------
 
 
@@ -113,18 +107,9 @@ class _RunDecoder:
     """
 
     def __init__(self, codecs: tuple[str, ...]) -> None:
-        to_byte: dict[str, int] = {}
-        for b in range(0x80, 0x100):
-            for codec in codecs:
-                try:
-                    to_byte.setdefault(bytes([b]).decode(codec), b)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                to_byte.setdefault(chr(b), b)  # browsers map unassigned bytes to C1
-        self._run = re.compile("[" + re.escape("".join(to_byte)) + "]{2,}")
-        self._latin1 = {ord(c): b for c, b in to_byte.items()}
+        chars = _byte_chars(codecs, 0x80, 0xFF)
+        self._run = re.compile("[" + re.escape(chars) + "]{2,}")
+        self._latin1 = {ord(c): 0x80 + i for i, c in enumerate(chars)}  # then "latin-1"
 
     def _fix(self, m: re.Match[str]) -> str:
         run = m.group()
