@@ -349,6 +349,29 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
     return out
 
 
+def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[Warning]) -> None:
+    """Copy the meta line's values in; impossible ones become null with a warning."""
+    summary.category = meta.category
+    summary.duration = meta.duration
+    if meta.published is not None:
+        summary.published = values.parse_date(meta.published)
+        if summary.published is None:
+            warnings.append(
+                Warning("invalid-date", f"{meta.published!r} is not a real date", lineno)
+            )
+    if meta.views is not None:
+        if meta.views > _MAX_VIEWS:
+            warnings.append(Warning("invalid-views", "view count is implausibly large", lineno))
+        else:
+            summary.views = meta.views
+    if meta.duration is not None:
+        summary.duration_seconds = values.parse_duration(meta.duration)
+        if summary.duration_seconds is None:
+            warnings.append(
+                Warning("invalid-duration", f"{meta.duration!r} is not a duration", lineno)
+            )
+
+
 def parse_text(text: str, source: Source) -> Summary:
     """Parse the text of one page. Raises ParseError when no summary is in it."""
     warnings: list[Warning] = []
@@ -385,26 +408,7 @@ def parse_text(text: str, source: Source) -> Summary:
     summary = Summary(title=title, show=show, source=source)
 
     if meta is not None and meta_at is not None:
-        lineno = lines[meta_at][0]
-        summary.category = meta.category
-        summary.duration = meta.duration
-        if meta.published is not None:
-            summary.published = values.parse_date(meta.published)
-            if summary.published is None:
-                warnings.append(
-                    Warning("invalid-date", f"{meta.published!r} is not a real date", lineno)
-                )
-        if meta.views is not None:
-            if meta.views > _MAX_VIEWS:
-                warnings.append(Warning("invalid-views", "view count is implausibly large", lineno))
-            else:
-                summary.views = meta.views
-        if meta.duration is not None:
-            summary.duration_seconds = values.parse_duration(meta.duration)
-            if summary.duration_seconds is None:
-                warnings.append(
-                    Warning("invalid-duration", f"{meta.duration!r} is not a duration", lineno)
-                )
+        _apply_meta(summary, meta, lines[meta_at][0], warnings)
         head_end = meta_at + 1
 
     # Lines between the head and the first marker belong to no block.

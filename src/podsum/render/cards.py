@@ -53,18 +53,21 @@ def _section(sec_title: Text, insights: list[tuple[str, str]], subtitle: str) ->
     )
 
 
+def _text_panel(text: str, title: str, colour: str, frame: box.Box) -> Panel:
+    return Panel(
+        Text(text),
+        title=Text(title, style="bold"),
+        title_align="left",
+        box=frame,
+        border_style=colour,
+        padding=(0, 1),
+    )
+
+
 def renderables(s: Summary) -> list[RenderableType]:
     out: list[RenderableType] = [_header(s)]
     if s.tldr:
-        out.append(
-            Panel(
-                Text(s.tldr),
-                title=Text("TL;DR", style="bold"),
-                title_align="left",
-                border_style="magenta",
-                padding=(0, 1),
-            )
-        )
+        out.append(_text_panel(s.tldr, "TL;DR", "magenta", box.ROUNDED))
     for sec in s.sections:
         heading = section_heading(sec.emoji, sec.title, sec.declared_insights, len(sec.insights))
         head, _, count = heading.rpartition(" · ")
@@ -78,16 +81,7 @@ def renderables(s: Summary) -> list[RenderableType]:
             )
         )
     if s.bottom_line:
-        out.append(
-            Panel(
-                Text(s.bottom_line),
-                title=Text("Bottom line", style="bold"),
-                title_align="left",
-                box=box.DOUBLE,
-                border_style="green",
-                padding=(0, 1),
-            )
-        )
+        out.append(_text_panel(s.bottom_line, "Bottom line", "green", box.DOUBLE))  # set apart
     if s.related:
         label = f"More from {s.related_channel}" if s.related_channel else "Related"
         table = Table(
