@@ -33,15 +33,18 @@ def _header(s: Summary) -> Panel:
 
 
 def _section(sec_title: Text, insights: list[tuple[str, str]], subtitle: str) -> Panel:
-    body = Text()
+    # A two-column grid gives each insight a hanging indent under its bullet.
+    body = Table.grid(padding=(0, 1))
+    body.add_column(no_wrap=True)
+    body.add_column()
     for n, (title, text) in enumerate(insights):
-        if n:
-            body.append("\n\n")
-        body.append("▸ ", style="cyan")
-        body.append(title, style="bold")
+        entry = Text(title, style="bold")
         if text:
-            body.append("\n")
-            body.append(text)
+            entry.append("\n")
+            entry.append(text, style="")
+        if n:
+            body.add_row("", "")
+        body.add_row(Text("▸", style="cyan"), entry)
     return Panel(
         body,
         title=sec_title,
