@@ -226,3 +226,32 @@ def test_library_errors_are_one_line(tmp_path: Path) -> None:
 
 def test_page_generator_makes_distinct_pages() -> None:
     assert len({podsum.parse(page(i)).id for i in range(50)}) == 50
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path, _isolated_library: Path) -> None:
+    folder = tmp_path / "pages"
+    write_pages(folder, range(30))
+    piped = run_cli("ingest", str(folder))
+    assert piped.returncode == 0
+    assert piped.stderr == b""  # no bar when stderr is not a terminal
+    assert piped.stdout.decode() == "30 new, 0 already there, 0 failed\n"
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["PODSUM_LIBRARY"] = str(_isolated_library)
+        os.execv(
+            sys.executable, [sys.executable, "-m", "podsum", "ingest", "--update", str(folder)]
+        )
+    out = b""
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    os.waitpid(pid, 0)
+    assert b"ingesting" in out  # the bar's label, drawn on the terminal
+    assert b"30 updated" in out

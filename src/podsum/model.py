@@ -47,7 +47,9 @@ class Related:
 
 
 @dataclass(slots=True)
-class Warning:
+class ParseWarning:
+    """A `warnings` entry: something odd about the page that did not stop the parse."""
+
     code: str
     message: str
     line: int | None = None
@@ -77,7 +79,7 @@ class Summary:
     related_channel: str | None = None
     related: list[Related] = field(default_factory=list)
     extra_lines: list[str] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -225,7 +227,7 @@ def summary_from_dict(d: Any) -> Summary:
         code, msg = w.get("code"), w.get("message")
         if not isinstance(code, str) or not isinstance(msg, str):
             raise ParseError("warnings need string code and message")
-        warnings.append(Warning(code, msg, _opt_int(w, "line", "warnings.")))
+        warnings.append(ParseWarning(code, msg, _opt_int(w, "line", "warnings.")))
     extra = d.get("extra_lines", [])
     if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
         raise ParseError("extra_lines must be a list of strings")

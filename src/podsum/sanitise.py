@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from .model import Summary, Warning
+from .model import ParseWarning, Summary
 from .repair import strip_controls, strip_escapes
 
 _TEXT_FIELDS = {"tldr", "bottom_line", "text", "description"}  # may hold paragraphs
@@ -48,6 +48,6 @@ def _walk(obj: Any) -> bool:
 def sanitise(summary: Summary) -> Summary:
     if _walk(summary):
         summary.warnings.append(
-            Warning("control-chars-removed", "removed escapes or control characters", None)
+            ParseWarning("control-chars-removed", "removed escapes or control characters", None)
         )
     return summary

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from . import values
 from .errors import ParseError
-from .model import Insight, Related, Section, Source, Summary, Warning
+from .model import Insight, ParseWarning, Related, Section, Source, Summary
 from .repair import (
     fix_mojibake,
     normalise_spaces,
@@ -58,7 +58,7 @@ class _Meta:
     duration_seconds: int | None = None
 
 
-def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
+def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
     """Normalise line endings and spaces, repair mojibake, drop escapes and controls.
 
     Clean pages take the fast path: ``isascii`` and ``isprintable`` over the whole text
@@ -83,7 +83,7 @@ def clean_lines(text: str, warnings: list[Warning]) -> list[str]:
                 lines[i] = normalise_spaces(line)
     if escaped or dirty_line is not None:
         warnings.append(
-            Warning(
+            ParseWarning(
                 "control-chars-removed",
                 "removed terminal escapes or control characters from the page text",
                 dirty_line,
@@ -349,7 +349,7 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
     return out
 
 
-def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[Warning]) -> None:
+def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[ParseWarning]) -> None:
     """Copy the meta line's values in; impossible ones become null with a warning."""
     summary.category = meta.category
     summary.duration = meta.duration
@@ -357,24 +357,26 @@ def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[Warni
         summary.published = values.parse_date(meta.published)
         if summary.published is None:
             warnings.append(
-                Warning("invalid-date", f"{meta.published!r} is not a real date", lineno)
+                ParseWarning("invalid-date", f"{meta.published!r} is not a real date", lineno)
             )
     if meta.views is not None:
         if meta.views > _MAX_VIEWS:
-            warnings.append(Warning("invalid-views", "view count is implausibly large", lineno))
+            warnings.append(
+                ParseWarning("invalid-views", "view count is implausibly large", lineno)
+            )
         else:
             summary.views = meta.views
     if meta.duration is not None:
         summary.duration_seconds = values.parse_duration(meta.duration)
         if summary.duration_seconds is None:
             warnings.append(
-                Warning("invalid-duration", f"{meta.duration!r} is not a duration", lineno)
+                ParseWarning("invalid-duration", f"{meta.duration!r} is not a duration", lineno)
             )
 
 
 def parse_text(text: str, source: Source) -> Summary:
     """Parse the text of one page. Raises ParseError when no summary is in it."""
-    warnings: list[Warning] = []
+    warnings: list[ParseWarning] = []
     cleaned = clean_lines(text, warnings)
     lines: list[Line] = list(enumerate(cleaned, start=1))
     extra: list[Line] = []
@@ -404,7 +406,9 @@ def parse_text(text: str, source: Source) -> Summary:
         title, show = values.split_title(lines[title_at][1])
     else:
         title, show = "", None
-        warnings.append(Warning("missing-title", "no title line before the page's blocks", None))
+        warnings.append(
+            ParseWarning("missing-title", "no title line before the page's blocks", None)
+        )
     summary = Summary(title=title, show=show, source=source)
 
     if meta is not None and meta_at is not None:
@@ -425,7 +429,7 @@ def parse_text(text: str, source: Source) -> Summary:
             section = Section(emoji, stitle, declared, [Insight(t[1], _join(b)) for t, b in pairs])
             if len(section.insights) != declared:
                 warnings.append(
-                    Warning(
+                    ParseWarning(
                         "insight-count-mismatch",
                         f"section {stitle!r} declares {declared} "
                         f"insight{'s' if declared != 1 else ''} "
