@@ -177,7 +177,7 @@ def test_two_ingests_at_once(tmp_path: Path, _isolated_library: Path) -> None:
 
 
 def test_killed_ingest_leaves_a_consistent_library(tmp_path: Path, _isolated_library: Path) -> None:
-    write_pages(tmp_path / "many", range(8000))
+    write_pages(tmp_path / "many", range(15000))
     env = {**os.environ, "PODSUM_LIBRARY": str(_isolated_library)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "podsum", "ingest", "--jobs", "1", str(tmp_path / "many")],
@@ -203,14 +203,14 @@ def test_killed_ingest_leaves_a_consistent_library(tmp_path: Path, _isolated_lib
     with sqlite3.connect(_isolated_library) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         n = conn.execute("SELECT count(*) FROM summaries").fetchone()[0]
-        assert 0 < n < 8000
+        assert 0 < n < 15000
         assert conn.execute("SELECT count(*) FROM summaries_fts").fetchone()[0] == n
         for (record,) in conn.execute("SELECT record FROM summaries"):
             assert len(json.loads(record)["sections"][0]["insights"]) == 2
     # and the interrupted batch can simply be run again
     proc2 = run_cli("ingest", "-q", str(tmp_path / "many"), timeout=300)
     assert proc2.returncode == 0
-    assert _count(_isolated_library) == 8000
+    assert _count(_isolated_library) == 15000
 
 
 def test_library_errors_are_one_line(tmp_path: Path) -> None:
