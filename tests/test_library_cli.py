@@ -235,6 +235,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, _isolated_library: Path
     assert piped.returncode == 0
     assert piped.stderr == b""  # no bar when stderr is not a terminal
     assert piped.stdout.decode() == "30 new, 0 already there, 0 failed\n"
+    (folder / "notes.txt").write_text("Just a note.\n")
     import pty
 
     pid, fd = pty.fork()
@@ -255,3 +256,4 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, _isolated_library: Path
     os.waitpid(pid, 0)
     assert b"ingesting" in out  # the bar's label, drawn on the terminal
     assert b"30 updated" in out
+    assert b"podsum: " in out and b"notes.txt: no summary found" in out  # above the bar

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -76,10 +76,14 @@ class Run:
         self._lib: Library | None = None
         self.failed = False
 
-    def fail(self, source: str, reason: str) -> None:
+    def fail(self, source: str, reason: str, out: Callable[[str], None] | None = None) -> None:
+        """One line on stderr (or through ``out``, e.g. above a progress bar)."""
         self.failed = True
-        one_line = " ".join(reason.split())
-        print(f"podsum: {display_name(source)}: {one_line}", file=sys.stderr)
+        line = f"podsum: {display_name(source)}: {' '.join(reason.split())}"
+        if out is None:
+            print(line, file=sys.stderr)
+        else:
+            out(line)
 
     def summaries(self, specs: list[str]) -> Iterator[Summary]:
         from .api import parse_all
@@ -299,6 +303,7 @@ def ingest(
     """
     from .db import AddResult, LibraryError
     from .ingest import CHUNK, parse_many
+    from .progress import ProgressBar
 
     specs = _sources(sources)
     lib = _library_or_die(library)
@@ -308,7 +313,7 @@ def ingest(
     totals = AddResult()
     failed = skipped = 0
     batch: list[Row] = []
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = ProgressBar(enabled=not quiet and sys.stderr.isatty())
 
     def flush() -> None:
         result = lib.add_rows(batch, update=update)
@@ -332,9 +337,7 @@ def ingest(
                 skipped += 1
             else:
                 failed += 1
-                progress.pause()
-                run.fail(parsed.spec, parsed.error)
-                progress.resume()
+                run.fail(parsed.spec, parsed.error, out=progress.message)
             if len(batch) >= CHUNK:
                 flush()
         if batch:
@@ -352,42 +355,6 @@ def ingest(
             parts.append(f"{skipped} skipped (binary)")
         print(", ".join(parts))
     _finish(run)
-
-
-class _Progress:
-    """A Rich progress bar on stderr, only on a terminal and only for long runs."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Any = None
-        self.task: Any = None
-
-    def start(self, total: int) -> None:
-        if not self.enabled or total < 20:
-            return
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self.bar = Progress(console=Console(stderr=True), transient=True)
-        self.task = self.bar.add_task("ingesting", total=total)
-        self.bar.start()
-
-    def advance(self) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)
-
-    def pause(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def resume(self) -> None:
-        if self.bar is not None:
-            self.bar.start()
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
 
 
 ListFormat = Annotated[
