@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
 from .decode import decode_bytes
 from .errors import ParseError
@@ -25,17 +26,23 @@ _HTML_START = re.compile(
 
 def detect_kind(text: str) -> str:
     """``json``, ``markdown``, ``html`` or ``text``, from the content alone."""
+    return _detect(text)[0]
+
+
+def _detect(text: str) -> tuple[str, tuple[dict[str, Any], str] | None]:
+    """The kind, and for podsum Markdown its (front matter, body), read only once."""
     head = text[:256].lstrip()[:1] or text.lstrip()[:1]  # no copy of a whole big page
     if head and head in "{[":
-        return "json"
+        return "json", None
     if text.startswith("---\n"):
         from .mdreader import split_front_matter
 
-        if split_front_matter(text) is not None:
-            return "markdown"
+        split = split_front_matter(text)
+        if split is not None:
+            return "markdown", split
     if _HTML_START.match(text[:4096]):
-        return "html"
-    return "text"
+        return "html", None
+    return "text", None
 
 
 def _json_records(text: str) -> list[object] | None:
@@ -98,7 +105,7 @@ def _parse_all(
     if not text or text.isspace():
         raise ParseError("empty input")
     sha = hashlib.sha256(raw).hexdigest()
-    kind = detect_kind(text)
+    kind, front = _detect(text)
 
     if kind == "json":
         records = _json_records(text)
@@ -111,12 +118,10 @@ def _parse_all(
     def source(actual: str) -> Source:
         return Source(kind=label or actual, location=location, sha256=sha, encoding=encoding)
 
-    if kind == "markdown":
-        from .mdreader import parse_markdown, split_front_matter
+    if front is not None:
+        from .mdreader import parse_markdown
 
-        split = split_front_matter(text)
-        assert split is not None
-        return [sanitise(parse_markdown(split[0], split[1], source("markdown")))]
+        return [sanitise(parse_markdown(front[0], front[1], source("markdown")))]
     if kind == "html":
         from .htmltext import html_to_text
 

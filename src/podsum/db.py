@@ -183,6 +183,7 @@ class Library:
                 self._open_read_only(busy_ms)
                 return
             self.conn = sqlite3.connect(self.path, timeout=busy_ms / 1000, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {busy_ms}")
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
@@ -196,6 +197,7 @@ class Library:
         """A library the user may read but not write: list, search and show still work."""
         uri = self.path.resolve().as_uri() + "?mode=ro"
         self.conn = sqlite3.connect(uri, uri=True, timeout=busy_ms / 1000, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
         self.read_only = True
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version != len(MIGRATIONS):
@@ -322,7 +324,6 @@ class Library:
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         try:
-            self.conn.row_factory = sqlite3.Row
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
@@ -398,7 +399,6 @@ class Library:
             " WHERE summaries_fts MATCH ? ORDER BY rank LIMIT ?"
         )
         try:
-            self.conn.row_factory = sqlite3.Row
             rows = self.conn.execute(sql, (match, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             if raw and not any(w in str(exc) for w in ("locked", "busy", "malformed", "disk")):

@@ -335,16 +335,17 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
             desc.append(nb[k])
             k += 1
         if desc:
-            r.description = desc[0][1]
-            # Only the first paragraph is the description; the rest is chrome.
-            para_end = 0
-            for i in range(1, len(desc)):
-                if desc[i][0] == desc[i - 1][0] + 1 and not _SENTENCE_END.search(desc[i - 1][1]):
-                    para_end = i
-                else:
-                    break
-            r.description = _join(desc[: para_end + 1])
-            extra.extend(desc[para_end + 1 :])
+            # Only the first paragraph (adjacent lines, no sentence end between them) is
+            # the description; the rest is chrome.
+            n = 1
+            while (
+                n < len(desc)
+                and desc[n][0] == desc[n - 1][0] + 1
+                and not _SENTENCE_END.search(desc[n - 1][1])
+            ):
+                n += 1
+            r.description = _join(desc[:n])
+            extra.extend(desc[n:])
         out.append(r)
     return out
 
