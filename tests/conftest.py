@@ -14,6 +14,8 @@ from podsum.schema import RECORD_SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
+ATMES = FIXTURES / "atmes"
+NEGATIVE = FIXTURES / "negative"  # pages that are not summaries: refused, or generic
 SEED = ROOT / "samples" / "bg2-china-open-source.txt"
 _VALIDATOR = Draft202012Validator(RECORD_SCHEMA)
 
@@ -29,8 +31,13 @@ def record_of(data: str | bytes) -> dict[str, Any]:
     return valid(podsum.parse(data).to_dict())
 
 
-def fixture_pages() -> list[Path]:
-    return sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html"))
+def fixture_pages(layout: str = "*") -> list[Path]:
+    """Golden pages: tests/fixtures/<layout>/<case>.txt|.html, each beside its .json."""
+    return sorted(
+        p
+        for p in FIXTURES.glob(f"{layout}/*")
+        if p.suffix in (".txt", ".html") and p.parent != NEGATIVE
+    )
 
 
 @pytest.fixture(autouse=True)

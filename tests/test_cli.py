@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import FIXTURES, ROOT, SEED, fixture_pages, run_cli, valid
+from conftest import ATMES, ROOT, SEED, fixture_pages, run_cli, valid
 
 _ESC = re.compile("[\x1b\x9b\x9d]")
 
@@ -27,7 +27,7 @@ class ESC:
         return bool(_ESC.search(data.decode("utf-8", errors="replace")))
 
 
-HOSTILE = FIXTURES / "hostile-markup-escapes.txt"
+HOSTILE = ATMES / "hostile-markup-escapes.txt"
 
 
 def _stderr_lines(proc: subprocess.CompletedProcess[bytes]) -> list[str]:
@@ -104,7 +104,7 @@ def test_cards_on_a_terminal_use_colour_unless_no_color() -> None:
         (
             "prose.txt",
             b"It was a bright cold day in April, and the clocks were striking.\n",
-            "no summary found",
+            "not a summary page (",
         ),
         ("notrecord.json", b'{"hello": "world"}', "not a podsum record"),
     ],
@@ -139,7 +139,7 @@ def test_bad_sources_do_not_stop_good_ones(tmp_path: Path) -> None:
 
 
 def test_strict_turns_warnings_into_failures() -> None:
-    page = FIXTURES / "count-mismatch.txt"
+    page = ATMES / "count-mismatch.txt"
     assert run_cli("parse", str(page)).returncode == 0
     proc = run_cli("parse", "--strict", str(page), str(SEED))
     assert proc.returncode == 1

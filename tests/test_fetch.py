@@ -12,10 +12,10 @@ from typing import ClassVar
 
 import pytest
 
-from conftest import FIXTURES, SEED, run_cli
+from conftest import ATMES, SEED, run_cli
 
-HTML = (FIXTURES / "html-seed-page.html").read_bytes()
-HTML_1252 = (FIXTURES / "html-windows-1252-meta.html").read_bytes()
+HTML = (ATMES / "html-seed-page.html").read_bytes()
+HTML_1252 = (ATMES / "html-windows-1252-meta.html").read_bytes()
 # 100 MB of zeros, gzipped to about 100 KB.
 BOMB = gzip.compress(b"\0" * 100_000_000, compresslevel=9)
 STOP = threading.Event()

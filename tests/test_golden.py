@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SEED, fixture_pages, record_of
+from conftest import ATMES, SEED, fixture_pages, record_of
 
 
 @pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: p.name)
@@ -52,7 +52,7 @@ def test_seed_every_field() -> None:
 
 
 def test_seed_fixture_is_the_shipped_sample() -> None:
-    assert (FIXTURES / "seed-bg2-china-open-source.txt").read_bytes() == SEED.read_bytes()
+    assert (ATMES / "seed-bg2-china-open-source.txt").read_bytes() == SEED.read_bytes()
 
 
 def test_id_ignores_how_the_page_arrived() -> None:

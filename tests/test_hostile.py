@@ -17,10 +17,10 @@ from mangle import mangle
 from markdown_it import MarkdownIt
 
 import podsum
-from conftest import FIXTURES, SEED, fixture_pages, run_cli, valid
+from conftest import ATMES, SEED, fixture_pages, run_cli, valid
 
 PAGES = [p.read_bytes() for p in fixture_pages()]
-HOSTILE = FIXTURES / "hostile-markup-escapes.txt"
+HOSTILE = ATMES / "hostile-markup-escapes.txt"
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -183,7 +183,7 @@ def test_read_only_library_reads_but_refuses_writes(tmp_path: Path) -> None:
     try:
         listed = run_cli("list", "--format", "jsonl", env=env)
         assert listed.returncode == 0 and b"China Open-Source" in listed.stdout
-        for args in (["ingest", str(FIXTURES / "cjk-zwj-emoji.txt")], ["rm", "e891"]):
+        for args in (["ingest", str(ATMES / "cjk-zwj-emoji.txt")], ["rm", "e891"]):
             proc = run_cli(*args, env=env)
             assert proc.returncode == 1
             assert proc.stderr.decode() == f"podsum: {lib} is read-only\n"
@@ -202,7 +202,7 @@ def test_locked_library_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
     holder = sqlite3.connect(lib, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        proc = run_cli("ingest", str(FIXTURES / "cjk-zwj-emoji.txt"), env=env)
+        proc = run_cli("ingest", str(ATMES / "cjk-zwj-emoji.txt"), env=env)
     finally:
         holder.execute("ROLLBACK")
         holder.close()

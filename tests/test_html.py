@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import podsum
-from conftest import FIXTURES, record_of
+from conftest import ATMES, FIXTURES, record_of
 from podsum.htmltext import html_to_text
 
-HTML_PAGES = sorted(FIXTURES.glob("*.html"))
+HTML_PAGES = sorted(FIXTURES.glob("*/*.html"))
 HIDDEN_MARKERS = (
     "SCRIPT TEXT",
     "JSON-LD TEXT",
@@ -59,8 +59,8 @@ def test_no_script_or_hidden_text_anywhere(page: Path) -> None:
 
 
 def test_html_page_gives_the_same_record_as_the_copied_text() -> None:
-    html_record = record_of((FIXTURES / "html-seed-page.html").read_bytes())
-    text_record = record_of((FIXTURES / "seed-bg2-china-open-source.txt").read_bytes())
+    html_record = record_of((ATMES / "html-seed-page.html").read_bytes())
+    text_record = record_of((ATMES / "seed-bg2-china-open-source.txt").read_bytes())
     assert html_record["id"] == text_record["id"]
     assert html_record["extra_lines"] == [
         "Podwise Discover Sign in",
@@ -71,7 +71,7 @@ def test_html_page_gives_the_same_record_as_the_copied_text() -> None:
 
 
 def test_meta_charset_decides_the_encoding() -> None:
-    r = record_of((FIXTURES / "html-windows-1252-meta.html").read_bytes())
+    r = record_of((ATMES / "html-windows-1252-meta.html").read_bytes())
     assert r["source"]["encoding"] == "windows-1252"
     assert r["title"] == "Café Society’s Quiet Revolution"
 

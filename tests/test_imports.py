@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import FIXTURES
+from conftest import ATMES
 
 HEAVY = ("rich", "lxml", "requests", "ftfy", "yaml", "charset_normalizer", "jsonschema")
 
@@ -21,13 +21,13 @@ print(" ".join(sorted({{m.split(".")[0] for m in sys.modules}})))
 
 
 def test_parsing_a_clean_page_loads_nothing_heavy() -> None:
-    page = FIXTURES / "crlf-nbsp-doubled-blanks.txt"
+    page = ATMES / "crlf-nbsp-doubled-blanks.txt"
     loaded = _loaded_after(f"import podsum; podsum.parse(open({str(page)!r}, 'rb').read())")
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
 def test_clean_mojibake_needs_no_ftfy_but_partial_damage_does() -> None:
-    page = FIXTURES / "mojibake-windows-1252.txt"
+    page = ATMES / "mojibake-windows-1252.txt"
     loaded = _loaded_after(f"import podsum; podsum.parse(open({str(page)!r}, 'rb').read())")
     assert "ftfy" not in loaded  # whole runs are undone by the fast path
     damaged = "Dinner Ã la carte | Food Show\n| Food | Jul 4, 2024 | 5 views | 1:00\n"
@@ -39,7 +39,7 @@ def test_clean_mojibake_needs_no_ftfy_but_partial_damage_does() -> None:
 
 
 def test_json_and_text_rendering_need_no_rich() -> None:
-    page = FIXTURES / "crlf-nbsp-doubled-blanks.txt"
+    page = ATMES / "crlf-nbsp-doubled-blanks.txt"
     loaded = _loaded_after(
         f"import podsum; s = podsum.parse(open({str(page)!r}, 'rb').read()); "
         "podsum.render(s, 'json'); podsum.render(s, 'text')"

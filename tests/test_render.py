@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 import podsum
-from conftest import FIXTURES, SEED, fixture_pages
+from conftest import ATMES, SEED, fixture_pages
 
-HOSTILE = FIXTURES / "hostile-markup-escapes.txt"
+HOSTILE = ATMES / "hostile-markup-escapes.txt"
 ESC = re.compile(r"[\x1b\x9b\x9d]")
 
 

@@ -1,9 +1,9 @@
-"""Regenerate tests/fixtures/*.json from the pages beside them.
+"""Regenerate tests/fixtures/<layout>/*.json from the pages beside them.
 
 Run only when the parser changes on purpose, then review `git diff tests/fixtures` line
 by line: the expected files are the spec, not a snapshot to wave through.
 
-    .venv/bin/python tests/update_golden.py [NAME...]
+    .venv/bin/python tests/update_golden.py [NAME...]     (NAME: a case or a layout)
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ PAGE_SUFFIXES = (".txt", ".html")
 
 
 def pages() -> list[Path]:
-    return sorted(p for p in FIXTURES.iterdir() if p.suffix in PAGE_SUFFIXES)
+    return sorted(
+        p for p in FIXTURES.glob("*/*") if p.suffix in PAGE_SUFFIXES and p.parent.name != "negative"
+    )
 
 
 def expected_record(page: Path) -> dict[str, object]:
@@ -29,7 +31,7 @@ def expected_record(page: Path) -> dict[str, object]:
 if __name__ == "__main__":
     wanted = set(sys.argv[1:])
     for page in pages():
-        if wanted and page.stem not in wanted:
+        if wanted and page.stem not in wanted and page.parent.name not in wanted:
             continue
         out = page.with_suffix(".json")
         out.write_text(

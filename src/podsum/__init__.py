@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from .api import parse, parse_all
+from .api import layouts, parse, parse_all
 from .errors import ParseError, PodsumError, SourceError
 from .model import Summary
 from .render import render
@@ -21,6 +21,7 @@ __all__ = [
     "SourceError",
     "Summary",
     "__version__",
+    "layouts",
     "parse",
     "parse_all",
     "render",

@@ -15,7 +15,6 @@ from .decode import decode_bytes
 from .errors import ParseError
 from .model import Source, Summary, summary_from_dict
 from .sanitise import sanitise
-from .textparser import parse_text
 
 _HTML_START = re.compile(
     r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|section|article"
@@ -64,15 +63,17 @@ def parse_all(
     location: str | None = None,
     kind: str | None = None,
     charset: str | None = None,
+    layout: str | None = None,
 ) -> list[Summary]:
-    """Every summary in ``data`` (JSON arrays and JSON Lines may hold several).
+    """Every summary in ``data``: JSON arrays and JSON Lines may hold several, and so may
+    a text holding several pages one after another.
 
     ``kind`` overrides only how the Source is labelled (``url`` for fetched pages);
-    ``charset`` is a declared encoding (an HTTP header) tried after any BOM.
-    Raises ParseError and nothing else.
+    ``charset`` is a declared encoding (an HTTP header) tried after any BOM; ``layout``
+    forces a reader (see ``layouts()``). Raises ParseError and nothing else.
     """
     try:
-        return _parse_all(data, location, kind, charset)
+        return _parse_all(data, location, kind, charset, layout)
     except ParseError:
         raise
     except RecursionError as exc:
@@ -81,16 +82,28 @@ def parse_all(
         raise ParseError(f"internal error (please report): {type(exc).__name__}: {exc}") from exc
 
 
-def parse(data: str | bytes, *, location: str | None = None) -> Summary:
+def parse(data: str | bytes, *, location: str | None = None, layout: str | None = None) -> Summary:
     """Parse one page. Raises ParseError when there is no (single) summary in it."""
-    found = parse_all(data, location=location)
+    found = parse_all(data, location=location, layout=layout)
     if len(found) != 1:
         raise ParseError(f"input holds {len(found)} records; use podsum.parse_all")
     return found[0]
 
 
+def layouts() -> list[dict[str, object]]:
+    """The readers podsum has: name, one-line description and marker lines, in the
+    order they are tried."""
+    from .read import layouts as _layouts
+
+    return _layouts()
+
+
 def _parse_all(
-    data: str | bytes, location: str | None, label: str | None, charset: str | None
+    data: str | bytes,
+    location: str | None,
+    label: str | None,
+    charset: str | None,
+    layout: str | None,
 ) -> list[Summary]:
     if isinstance(data, str):
         raw = data.encode("utf-8", errors="surrogatepass")
@@ -122,13 +135,17 @@ def _parse_all(
         from .mdreader import parse_markdown
 
         return [sanitise(parse_markdown(front[0], front[1], source("markdown")))]
+    from .read import read_text, reader
+
+    if layout is not None:
+        reader(layout)  # an unknown name is an error before any work
     if kind == "html":
         from .htmltext import html_to_text
 
-        return [parse_text(html_to_text(text), source("html"))]
+        return read_text(html_to_text(text), source("html"), layout)
     if "\x00" in text:
         raise ParseError("binary data, not a text page")
-    return [parse_text(text, source("text"))]
+    return read_text(text, source("text"), layout)
 
 
-__all__ = ["ParseError", "detect_kind", "parse", "parse_all"]
+__all__ = ["ParseError", "detect_kind", "layouts", "parse", "parse_all"]

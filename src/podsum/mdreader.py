@@ -63,7 +63,7 @@ def _paragraph_text(lines: list[str]) -> str | None:
 
 
 def parse_markdown(fm: dict[str, Any], body: str, source: Source) -> Summary:
-    if fm.get("podsum") != 1:
+    if fm.get("podsum") not in (1, 2):
         raise ParseError(f"unsupported podsum Markdown version {fm.get('podsum')!r}")
     s = Summary(
         title=_str(fm, "title") or "",

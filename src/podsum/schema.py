@@ -1,22 +1,75 @@
-"""The JSON Schema (draft 2020-12) of the record, SPEC section 2; `podsum schema`."""
+"""The JSON Schema (draft 2020-12) of the record, SPEC section 2; `podsum schema`.
+
+Derived from the dataclasses in ``model`` (the one place the record's shape is written):
+each field's type hint gives its JSON type, and the few rules a type cannot say (text
+that may hold paragraphs, the date's form, enumerations) are listed below.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from typing import Any
 
-_STR_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
-_INT_OR_NULL: dict[str, Any] = {"type": ["integer", "null"], "minimum": 0}
-# No control characters but newline in any text field (SPEC section 2).
+from . import model
+
+# No control characters in text; newline only in fields that may hold paragraphs.
 _TEXT: dict[str, Any] = {
     "type": "string",
     "pattern": "^[^\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]*$",
 }
-_TEXT_OR_NULL: dict[str, Any] = {"anyOf": [_TEXT, {"type": "null"}]}
 _LINE: dict[str, Any] = {"type": "string", "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
-_LINE_OR_NULL: dict[str, Any] = {"anyOf": [_LINE, {"type": "null"}]}
+_MULTILINE = {"tldr", "overview", "bottom_line", "transcript", "text", "summary", "description"}
+_OVERRIDES: dict[str, dict[str, Any]] = {
+    "Summary.published": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
+    "Summary.layout": {"type": "string", "pattern": "^[a-z]+$"},
+    "Summary.url": {"type": "string"},
+    "Person.role": {"enum": ["host", "guest"]},
+    "ParseWarning.code": {"type": "string", "pattern": "^[a-z]+(-[a-z]+)*$"},
+    "ParseWarning.message": {"type": "string"},
+    "ParseWarning.line": {"type": "integer", "minimum": 1},
+    "Source.kind": {"enum": ["text", "html", "url", "markdown", "json"]},
+    "Source.location": {"type": "string"},
+    "Source.sha256": {"type": "string"},
+    "Source.encoding": {"type": "string"},
+}
 
 
-def _obj(props: dict[str, Any]) -> dict[str, Any]:
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if "enum" in schema:
+        return {"enum": [*schema["enum"], None]}
+    if set(schema) <= {"type", "minimum"}:
+        return {**schema, "type": [schema["type"], "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _field(owner: type, name: str, hint: Any) -> dict[str, Any]:
+    args = typing.get_args(hint)
+    if isinstance(hint, types.UnionType) and type(None) in args:
+        (inner,) = (a for a in args if a is not type(None))
+        return _nullable(_field(owner, name, inner))
+    key = f"{owner.__name__}.{name}"
+    if key in _OVERRIDES:
+        return _OVERRIDES[key]
+    if typing.get_origin(hint) is list:
+        return {"type": "array", "items": _field(owner, name, args[0])}
+    if hint is str:
+        return _TEXT if name in _MULTILINE else _LINE
+    if hint is int:
+        return {"type": "integer", "minimum": 0}
+    if dataclasses.is_dataclass(hint):
+        return _object(typing.cast(type, hint))
+    raise TypeError(f"no JSON Schema for {key}: {hint!r}")
+
+
+def _object(cls: type, head: dict[str, Any] | None = None) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls, vars(model))
+    props = dict(head or {})
+    props.update(
+        (f.name, _field(cls, f.name, hints[f.name]))
+        for f in dataclasses.fields(cls)
+    )
     return {
         "type": "object",
         "properties": props,
@@ -25,78 +78,25 @@ def _obj(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-RECORD_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://podsum.invalid/schema/record-v1.json",
-    "title": "podsum summary record",
-    "description": "One summary page, parsed. Schema version 1.",
-    **_obj(
+def _record_schema() -> dict[str, Any]:
+    body = _object(
+        model.Summary,
         {
-            "schema_version": {"const": 1},
+            "schema_version": {"const": model.SCHEMA_VERSION},
             "id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
-            "title": _LINE,
-            "show": _LINE_OR_NULL,
-            "category": _LINE_OR_NULL,
-            "published": {
-                "anyOf": [
-                    {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
-                    {"type": "null"},
-                ]
-            },
-            "views": _INT_OR_NULL,
-            "duration": _LINE_OR_NULL,
-            "duration_seconds": _INT_OR_NULL,
-            "tldr": _TEXT_OR_NULL,
-            "sections": {
-                "type": "array",
-                "items": _obj(
-                    {
-                        "emoji": _LINE_OR_NULL,
-                        "title": _LINE,
-                        "declared_insights": _INT_OR_NULL,
-                        "insights": {
-                            "type": "array",
-                            "items": _obj({"title": _LINE, "text": _TEXT}),
-                        },
-                    }
-                ),
-            },
-            "bottom_line": _TEXT_OR_NULL,
-            "related_channel": _LINE_OR_NULL,
-            "related": {
-                "type": "array",
-                "items": _obj(
-                    {
-                        "title": _LINE_OR_NULL,
-                        "show": _LINE_OR_NULL,
-                        "duration": _LINE_OR_NULL,
-                        "duration_seconds": _INT_OR_NULL,
-                        "channel": _LINE_OR_NULL,
-                        "description": _TEXT_OR_NULL,
-                        "age": _LINE_OR_NULL,
-                        "points": _INT_OR_NULL,
-                    }
-                ),
-            },
-            "extra_lines": {"type": "array", "items": _LINE},
-            "warnings": {
-                "type": "array",
-                "items": _obj(
-                    {
-                        "code": {"type": "string", "pattern": "^[a-z]+(-[a-z]+)*$"},
-                        "message": {"type": "string"},
-                        "line": {"type": ["integer", "null"], "minimum": 1},
-                    }
-                ),
-            },
-            "source": _obj(
-                {
-                    "kind": {"enum": ["text", "html", "url", "markdown", "json"]},
-                    "location": _STR_OR_NULL,
-                    "sha256": {"type": "string"},
-                    "encoding": {"type": "string"},
-                }
-            ),
-        }
-    ),
-}
+        },
+    )
+    # Properties in the record's own order (the order ``to_dict`` writes).
+    order = model.Summary(title="", source=model.Source("text", None, "", "")).to_dict()
+    body["properties"] = {k: body["properties"][k] for k in order}
+    body["required"] = list(order)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://podsum.invalid/schema/record-v{model.SCHEMA_VERSION}.json",
+        "title": "podsum summary record",
+        "description": f"One summary page, parsed. Schema version {model.SCHEMA_VERSION}.",
+        **body,
+    }
+
+
+RECORD_SCHEMA: dict[str, Any] = _record_schema()

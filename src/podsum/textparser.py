@@ -376,10 +376,33 @@ def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[Parse
 
 
 def parse_text(text: str, source: Source) -> Summary:
-    """Parse the text of one page. Raises ParseError when no summary is in it."""
+    """Parse the text of one atmes page. Raises ParseError when no summary is in it."""
     warnings: list[ParseWarning] = []
-    cleaned = clean_lines(text, warnings)
-    lines: list[Line] = list(enumerate(cleaned, start=1))
+    return parse_lines(clean_lines(text, warnings), source, warnings)
+
+
+def is_atmes(cleaned: list[str]) -> bool:
+    """The structure only an atmes page has: its meta line or an ``N insights`` header."""
+    for line in cleaned:
+        if not line:
+            continue
+        if line[-3:] in _TAILS and _section_header(line) is not None:
+            return True
+        if "|" in line and _meta(line) is not None:
+            return True
+    return False
+
+
+def meta_lines(cleaned: list[str]) -> list[int]:
+    """Indexes of the meta lines: there is one on each atmes page that has one."""
+    return [i for i, line in enumerate(cleaned) if "|" in line and _meta(line) is not None]
+
+
+def parse_lines(
+    cleaned: list[str], source: Source, warnings: list[ParseWarning], first_lineno: int = 1
+) -> Summary:
+    """Parse the cleaned lines of one atmes page (``first_lineno``: where they start)."""
+    lines: list[Line] = list(enumerate(cleaned, start=first_lineno))
     extra: list[Line] = []
     no_blanks = "" not in cleaned[_first_nonblank(cleaned) : _last_nonblank(cleaned) + 1]
 

@@ -114,6 +114,46 @@ def parse_duration(text: str) -> int | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
+_SPOKEN_DURATION = re.compile(
+    r"(?:(\d{1,3})\s?(?:h|hrs?|hours?))?\s?(?:(\d{1,4})\s?(?:m|mins?|minutes?))?"
+    r"(?:\s?(\d{1,2})\s?(?:s|secs?|seconds?))?",
+    re.IGNORECASE,
+)
+_CLOCK_WORD = re.compile(r"((?:\d{1,3}:)?\d{1,3}:\d{2})\s?(?:minutes?|mins?|min|hours?)?", re.I)
+_YEARLESS = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2})")
+
+
+def parse_any_duration(text: str) -> int | None:
+    """Every written duration form: ``1:04:21``, ``85:10 minutes``, ``64 min``, ``52m``,
+    ``1h 3m``, ``5h 06m``, ``1 hour 44 minutes`` -> seconds; None for anything else."""
+    text = text.strip()
+    if len(text) > 40 or not text:
+        return None
+    m = _CLOCK_WORD.fullmatch(text)
+    if m:
+        return parse_duration(m.group(1))
+    m = _SPOKEN_DURATION.fullmatch(text)
+    if not m or not any(m.groups()):
+        return None
+    hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
+    if seconds > 59 or (m.group(1) and minutes > 59):
+        return None
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def parse_timestamp(text: str) -> int | None:
+    """``03:15`` -> 195, ``00:00:33`` -> 33, ``1:02:03`` -> 3723; None if not a time."""
+    if len(text) > 12 or ":" not in text:
+        return None
+    return parse_duration(text)
+
+
+def is_yearless_date(text: str) -> bool:
+    """``Mar 14`` or ``Jan 02``: a month and a day, no year (published stays null)."""
+    m = _YEARLESS.fullmatch(text.strip())
+    return m is not None and m.group(1).lower() in _MONTHS and 1 <= int(m.group(2)) <= 31
+
+
 def parse_age_points(text: str) -> tuple[str | None, int | None] | None:
     """``10 days ago · 10 points`` -> ("10 days ago", 10); None if the line is not that."""
     if not text[-9:].lower().endswith(("ago", "point", "points", "today", "yesterday", "now")):

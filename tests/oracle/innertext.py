@@ -57,7 +57,7 @@ def inner_text(page: Path) -> str:
 
 
 if __name__ == "__main__":
-    for page in sorted(FIXTURES.glob("*.html")):
+    for page in sorted(FIXTURES.glob("*/*.html")):
         target = page.with_suffix(".innertext")
         target.write_text(inner_text(page), encoding="utf-8")
         print(f"wrote {target.name}")

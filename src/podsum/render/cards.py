@@ -32,15 +32,18 @@ def _header(s: Summary) -> Panel:
     return Panel(body, box=box.HEAVY, border_style="cyan", padding=(0, 1))
 
 
-def _section(sec_title: Text, insights: list[tuple[str, str]], subtitle: str) -> Panel:
+def _section(
+    sec_title: Text, insights: list[tuple[str | None, str]], subtitle: str
+) -> Panel:
     # A two-column grid gives each insight a hanging indent under its bullet.
     body = Table.grid(padding=(0, 1))
     body.add_column(no_wrap=True)
     body.add_column()
     for n, (title, text) in enumerate(insights):
-        entry = Text(title, style="bold")
+        entry = Text(title or "", style="bold")
         if text:
-            entry.append("\n")
+            if title:
+                entry.append("\n")
             entry.append(text, style="")
         if n:
             body.add_row("", "")

@@ -1,0 +1,131 @@
+"""The readers: one module per layout, an explicit ordered registry, and dispatch.
+
+Every reader module has the same small contract:
+
+``NAME``, ``DESCRIPTION``, ``MARKERS``
+    its layout name, one line about it, and the lines that identify it (shown by
+    ``podsum layouts``);
+``detect(page) -> bool``
+    cheap: a few set lookups of marker lines, never a parse;
+``page_starts(page) -> list[int]``
+    where each page of this layout begins, for files holding several pages;
+``parse(page) -> Summary``
+    the record, or ``ParseError`` when the page lacks the layout's required structure.
+
+``LAYOUTS`` is tried in order: specific layouts first (their markers are exact heading
+lines), atmes (whose test walks the lines) next, and ``generic`` last, which reads any
+page that is plainly a summary and refuses the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from functools import cache
+from types import ModuleType
+from typing import Protocol, cast
+
+from ..errors import ParseError
+from ..model import ParseWarning, Source, Summary
+from ..textparser import clean_lines
+from ._page import Page
+
+LAYOUTS: tuple[str, ...] = (
+    "better",
+    "signalcast",
+    "longcut",
+    "ulisten",
+    "podwave",
+    "youtubeds",
+    "scripod",
+    "episodenotes",
+    "atmes",
+    "generic",
+)
+
+
+class Reader(Protocol):
+    NAME: str
+    DESCRIPTION: str
+    MARKERS: tuple[str, ...]
+
+    def detect(self, page: Page) -> bool: ...
+    def page_starts(self, page: Page) -> list[int]: ...
+    def parse(self, page: Page) -> Summary: ...
+
+
+@cache
+def reader(name: str) -> Reader:
+    """The reader module of a layout (imported on first use)."""
+    if name not in LAYOUTS:
+        raise ParseError(f"unknown layout {name!r}; choose from {', '.join(LAYOUTS)}")
+    module: ModuleType = importlib.import_module(f"{__name__}.{name}")
+    return cast(Reader, module)
+
+
+def layouts() -> list[dict[str, object]]:
+    """Name, description and markers of every reader, in the order they are tried."""
+    return [
+        {"name": r.NAME, "description": r.DESCRIPTION, "markers": list(r.MARKERS)}
+        for r in map(reader, LAYOUTS)
+    ]
+
+
+def _detected(page: Page) -> list[Reader]:
+    return [r for r in map(reader, LAYOUTS[:-1]) if r.detect(page)]
+
+
+def _starts(page: Page, found: list[Reader]) -> list[int]:
+    starts = sorted({i for r in found for i in r.page_starts(page)})
+    if starts:
+        starts[0] = 0  # chrome before the first page belongs to it
+    return starts
+
+
+def _parse_one(page: Page, forced: str | None) -> Summary:
+    if forced is not None:
+        return reader(forced).parse(page)
+    for name in LAYOUTS[:-1]:
+        r = reader(name)
+        if r.detect(page):
+            return r.parse(page)
+    return reader("generic").parse(page)
+
+
+def read_text(text: str, source: Source, layout: str | None = None) -> list[Summary]:
+    """Every summary page in ``text``: one record per page, in order."""
+    warnings: list[ParseWarning] = []
+    lines = clean_lines(text, warnings)
+    page = Page(lines, source, warnings)
+    found = [reader(layout)] if layout is not None else _detected(page)
+    starts = _starts(page, found) if found else []
+    if len(starts) <= 1:
+        return [_parse_one(page, layout)]
+    return _read_pages(page, starts, layout)
+
+
+def _read_pages(page: Page, starts: list[int], layout: str | None) -> list[Summary]:
+    """Parse each page of a file holding several; a page that cannot be read is named in
+    a warning on the page before it (or the error, when no page can be read)."""
+    out: list[Summary] = []
+    failures: list[str] = []
+    bounds = [*starts, len(page.lines)]
+    for a, b in itertools.pairwise(bounds):
+        first, last = page.offset + a + 1, page.offset + b
+        own = [w for w in page.warnings if w.line is not None and first <= w.line <= last]
+        if a == 0:
+            own += [w for w in page.warnings if w.line is None]
+        part = Page(page.lines[a:b], page.source, own, offset=page.offset + a)
+        try:
+            out.append(_parse_one(part, layout))
+        except ParseError as exc:
+            message = f"the page at line {first} was not read: {exc}"
+            if out:
+                out[-1].warn("page-unreadable", message, first)
+            else:
+                failures.append(message)
+    if not out:
+        raise ParseError(failures[0] if failures else "no summary found")
+    if failures:
+        out[0].warnings.extend(ParseWarning("page-unreadable", m) for m in failures)
+    return out

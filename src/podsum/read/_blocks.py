@@ -1,0 +1,194 @@
+"""Pieces every reader uses: headings, bullets, labels, quotes, timestamps, paragraphs,
+and the page values (date, duration) with their warnings.
+
+Readers keep site knowledge (which headings, in which order) to themselves and build on
+these, so a timestamp or a ``Label: text`` bullet is read one way on every layout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .. import values
+from ..model import Insight, Summary, Timestamp
+from ._page import Page
+
+TIME = r"\d{1,3}:\d{2}(?::\d{2})?"
+_BULLET = re.compile(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)")
+_NUMBERED = re.compile(r"(\d{1,3})[.)]\s+(\S.*)")
+# Timestamps at the end of a text: ``[02:14], [05:40]``, ``(03:15, 08:50)``, ``(05:02)``.
+_TRAILING_TIMES = re.compile(
+    rf"\s*(?:\[(?:{TIME})\](?:\s*,\s*\[(?:{TIME})\])*|\((?:{TIME})(?:\s*,\s*(?:{TIME}))*\))\s*$"
+)
+_ONE_TIME = re.compile(TIME)
+_RANGE = re.compile(rf"\[?\s*({TIME})\s*[–—-]\s*({TIME})\s*\]?")
+_LABEL = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
+_QUOTE = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+
+
+def strip_bullet(line: str) -> str | None:
+    """The text of a bullet line (``- x``, ``• x``, ``* x``, ``- •x``, ``✓x``), else None."""
+    if not line or line[0] not in "-•*▪◦‣●○✓✔–":
+        return None
+    m = _BULLET.match(line)
+    if m is None:
+        return None
+    if line[0] in "-*–" and m.end() == 1:
+        return None  # "-5 degrees" or "*emphasis*" is text, not a bullet
+    return line[m.end() :]
+
+
+def numbered(line: str) -> tuple[int, str] | None:
+    """``1. Topic title`` -> (1, "Topic title")."""
+    m = _NUMBERED.fullmatch(line)
+    return (int(m.group(1)), m.group(2)) if m else None
+
+
+def timestamp(at: str) -> Timestamp:
+    return Timestamp(at, values.parse_timestamp(at))
+
+
+def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
+    """Split ``body [02:14], [05:40]`` or ``body (03:15, 08:50)`` into body and times."""
+    m = _TRAILING_TIMES.search(text)
+    if m is None:
+        return text, []
+    stamps = [timestamp(t.group()) for t in _ONE_TIME.finditer(m.group())]
+    return text[: m.start()].rstrip(), stamps
+
+
+def time_range(text: str) -> tuple[str, str] | None:
+    """``[00:00–12:40]`` or ``0:00 – 2:40`` (the whole text) -> ("00:00", "12:40")."""
+    m = _RANGE.fullmatch(text.strip())
+    return (m.group(1), m.group(2)) if m else None
+
+
+def is_time(text: str) -> bool:
+    """A line that is only a timestamp (``53:15``, ``1:02:03``)."""
+    return len(text) <= 9 and _ONE_TIME.fullmatch(text) is not None
+
+
+def split_label(text: str) -> tuple[str | None, str]:
+    """``Label: body`` -> (label, body); text with no short label -> (None, text)."""
+    m = _LABEL.fullmatch(text)
+    if m is None or _SENTENCE_END.search(m.group(1)) or "http" in m.group(1):
+        return None, text
+    return m.group(1).strip(), m.group(2).strip()
+
+
+def quote(text: str) -> tuple[str, str] | None:
+    """``“words” — Speaker Name`` -> (words, speaker)."""
+    m = _QUOTE.fullmatch(text)
+    return (m.group(1).strip(), m.group(2).strip()) if m else None
+
+
+def label_insight(text: str) -> Insight:
+    """A bullet as an insight: quote, or ``Label: text``, with trailing timestamps."""
+    body, stamps = trailing_timestamps(text)
+    q = quote(body)
+    if q is not None:
+        return Insight(None, q[0], speaker=q[1], timestamps=stamps)
+    label, rest = split_label(body)
+    return Insight(label, rest, timestamps=stamps)
+
+
+def ends_sentence(text: str) -> bool:
+    return _SENTENCE_END.search(text) is not None
+
+
+def paragraphs(lines: Sequence[str]) -> list[str]:
+    """Blank-separated paragraphs, the lines of each joined by a space."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            out.append(" ".join(current))
+            current = []
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def text_block(lines: Sequence[str]) -> str | None:
+    """Paragraphs joined by a blank line, or None when there is no text."""
+    paras = paragraphs(lines)
+    return "\n\n".join(paras) if paras else None
+
+
+def nonblank(lines: Iterable[str]) -> list[str]:
+    return [ln for ln in lines if ln]
+
+
+def blocks(page: Page, headings: Iterable[str], start: int = 0) -> dict[str, tuple[int, int]]:
+    """Where each heading's block is: heading -> (first body line, end), in page order.
+
+    A heading is a whole line equal to one of ``headings``; its block runs to the next
+    such heading. Only the first occurrence of a heading counts.
+    """
+    wanted = set(headings) & page.line_set
+    found: list[tuple[int, str]] = []
+    for i in range(start, len(page.lines)):
+        line = page.lines[i]
+        if line in wanted:
+            found.append((i, line))
+            wanted.discard(line)
+            if not wanted:
+                break
+    out: dict[str, tuple[int, int]] = {}
+    for n, (i, name) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(page.lines)
+        out[name] = (i + 1, end)
+    return out
+
+
+def unglue(line: str, prefix: str) -> str | None:
+    """What follows ``prefix`` when a copy glued two lines together (``RadioThe …``)."""
+    if line.startswith(prefix) and len(line) > len(prefix):
+        return line[len(prefix) :].strip()
+    return None
+
+
+def set_date(s: Summary, page: Page, text: str, i: int) -> None:
+    """``published`` from a date as written; year-less and impossible dates warn."""
+    text = text.strip()
+    iso = values.parse_date(text)
+    if iso is not None:
+        s.published = iso
+    elif values.is_yearless_date(text):
+        page.warn("date-without-year", f"{text!r} has no year; published left empty", i)
+    elif values.looks_like_date(text):
+        page.warn("invalid-date", f"{text!r} is not a real date", i)
+
+
+def set_duration(s: Summary, page: Page, text: str, i: int) -> None:
+    s.duration = text.strip()
+    s.duration_seconds = values.parse_any_duration(s.duration)
+    if s.duration_seconds is None:
+        page.warn("invalid-duration", f"{s.duration!r} is not a duration", i)
+
+
+def check_times(s: Summary, page: Page) -> None:
+    """Warn about timestamps past the end of the episode (when its length is known)."""
+    limit = s.duration_seconds
+    if limit is None:
+        return
+    late = [
+        t.at
+        for sec in s.sections
+        for ins in sec.insights
+        for t in ins.timestamps
+        if t.seconds is not None and t.seconds > limit
+    ]
+    late += [
+        c.start or "" for c in s.chapters if c.start_seconds is not None and c.start_seconds > limit
+    ]
+    if late:
+        page.warn(
+            "timestamp-out-of-range",
+            f"{len(late)} timestamp(s) past the episode's length {s.duration}: "
+            + ", ".join(late[:5]),
+        )
