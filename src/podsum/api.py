@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .decode import decode_bytes
 from .errors import ParseError
 from .model import Source, Summary, summary_from_dict
 from .sanitise import sanitise
+
+if TYPE_CHECKING:
+    from .read import LayoutInfo
 
 _HTML_START = re.compile(
     r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|section|article"
@@ -90,7 +93,7 @@ def parse(data: str | bytes, *, location: str | None = None, layout: str | None 
     return found[0]
 
 
-def layouts() -> list[dict[str, object]]:
+def layouts() -> list[LayoutInfo]:
     """The readers podsum has: name, one-line description and marker lines, in the
     order they are tried."""
     from .read import layouts as _layouts
@@ -139,13 +142,19 @@ def _parse_all(
 
     if layout is not None:
         reader(layout)  # an unknown name is an error before any work
+    url = location if label == "url" else None  # the address it was fetched from
     if kind == "html":
         from .htmltext import html_to_text
 
-        return read_text(html_to_text(text), source("html"), layout)
-    if "\x00" in text:
+        found = read_text(html_to_text(text), source("html"), layout)
+    elif "\x00" in text:
         raise ParseError("binary data, not a text page")
-    return read_text(text, source("text"), layout)
+    else:
+        found = read_text(text, source("text"), layout)
+    if url is not None:
+        for s in found:
+            s.url = url
+    return found
 
 
 __all__ = ["ParseError", "detect_kind", "layouts", "parse", "parse_all"]

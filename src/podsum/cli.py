@@ -55,6 +55,27 @@ LibraryOpt = Annotated[
         help="Library file [default: library.db in the user data directory].",
     ),
 ]
+
+
+def _check_layout(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .read import LAYOUTS
+
+    if value not in LAYOUTS:
+        raise typer.BadParameter(f"unknown layout {value!r}; choose from {', '.join(LAYOUTS)}")
+    return value
+
+
+LayoutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--layout",
+        metavar="NAME",
+        callback=_check_layout,
+        help="Read every page with this layout's reader (see 'podsum layouts').",
+    ),
+]
 TimeoutOpt = Annotated[
     float,
     typer.Option(
@@ -67,9 +88,15 @@ class Run:
     """One command's sources and failures; failures never stop the other sources."""
 
     def __init__(
-        self, strict: bool, max_bytes: int, timeout: float, library: str | None = None
+        self,
+        strict: bool,
+        max_bytes: int,
+        timeout: float,
+        library: str | None = None,
+        layout: str | None = None,
     ) -> None:
         self.strict = strict
+        self.layout = layout
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.library = library  # set where a SOURCE may also be a library id
@@ -97,7 +124,11 @@ class Run:
                     continue
                 raw = read_source(spec, max_bytes=self.max_bytes, timeout=self.timeout)
                 found = parse_all(
-                    raw.data, location=raw.location, kind=raw.kind, charset=raw.charset
+                    raw.data,
+                    location=raw.location,
+                    kind=raw.kind,
+                    charset=raw.charset,
+                    layout=self.layout,
                 )
             except PodsumError as exc:
                 self.fail(spec, str(exc))
@@ -173,6 +204,7 @@ def parse(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One compact record per line.")] = False,
     output: OutputOpt = None,
     strict: StrictOpt = False,
+    layout: LayoutOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
@@ -184,7 +216,7 @@ def parse(
     from .render.jsonout import render_json
 
     specs = _sources(sources)
-    run = Run(strict, max_bytes, timeout)
+    run = Run(strict, max_bytes, timeout, layout=layout)
     records = [s.to_dict() for s in run.summaries(specs)]
     if jsonl:
         text = "".join(render_json(r, indent=None) + "\n" for r in records)
@@ -210,8 +242,12 @@ def show(
         int | None,
         typer.Option("--width", min=20, metavar="COLUMNS", help="Card width (default: terminal)."),
     ] = None,
+    transcript: Annotated[
+        bool, typer.Option("--transcript", help="Cards: also show the transcript, if any.")
+    ] = False,
     output: OutputOpt = None,
     strict: StrictOpt = False,
+    layout: LayoutOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     library: LibraryOpt = None,
@@ -224,13 +260,13 @@ def show(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     specs = _sources(sources)
-    run = Run(strict, max_bytes, timeout, library=library or "")
+    run = Run(strict, max_bytes, timeout, library=library or "", layout=layout)
     summaries = list(run.summaries(specs))
     if fmt == "cards" and output is None:
         from .render.cards import print_cards
 
         if summaries:
-            print_cards(summaries, sys.stdout, width=width)
+            print_cards(summaries, sys.stdout, width=width, transcript=transcript)
         _finish(run)
         return
     from .render import render
@@ -242,7 +278,7 @@ def show(
         single = len(specs) == 1 and len(records) == 1
         text = render_json(records[0] if single else records) + "\n" if records else ""
     else:
-        text = "\n".join(render(s, fmt, width=width) for s in summaries)
+        text = "\n".join(render(s, fmt, width=width, transcript=transcript) for s in summaries)
     if text or output is None:
         _emit(text, output)
     _finish(run)
@@ -293,6 +329,7 @@ def ingest(
         bool, typer.Option("--quiet", "-q", help="No progress bar and no closing line.")
     ] = False,
     library: LibraryOpt = None,
+    layout: LayoutOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
@@ -328,6 +365,7 @@ def ingest(
             jobs=jobs or os.cpu_count() or 1,
             max_bytes=max_bytes,
             timeout=timeout,
+            layout=layout,
             on_start=progress.start,
         ):
             progress.advance()
@@ -522,6 +560,31 @@ def export(
     except OSError as exc:
         _die(f"podsum: {out}: {exc.strerror or exc}", 1)
     print(f"exported {written} to {out_dir}")
+
+
+@app.command()
+def layouts(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json")
+    ] = "text",
+) -> None:
+    """List the page layouts podsum reads, in the order they are tried, with the lines
+    that identify each. The layout is read from a page's content; --layout forces one."""
+    from .read import layouts as all_layouts
+
+    _check_format(fmt, ("text", "json"))
+    items = all_layouts()
+    if fmt == "json":
+        from .render.jsonout import render_json
+
+        _emit(render_json(items) + "\n", None)
+        return
+    width = max(len(x["name"]) for x in items)
+    out = []
+    for x in items:
+        out.append(f"{x['name']:<{width}}  {x['description']}")
+        out.extend(f"{'':<{width}}    {m}" for m in x["markers"])
+    _emit("\n".join(out) + "\n", None)
 
 
 @app.command()

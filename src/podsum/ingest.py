@@ -44,17 +44,19 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def parse_one(job: tuple[str, bool, int, float]) -> Parsed:
+def parse_one(job: tuple[str, bool, int, float, str | None]) -> Parsed:
     """Read and parse one source (runs in a worker process)."""
     from .api import parse_all
     from .sources import read_source
 
-    spec, from_dir, max_bytes, timeout = job
+    spec, from_dir, max_bytes, timeout, layout = job
     try:
         raw = read_source(spec, max_bytes=max_bytes, timeout=timeout)
         if from_dir and _looks_binary(raw.data):
             return Parsed(spec, error="skipped: binary file")
-        found = parse_all(raw.data, location=raw.location, kind=raw.kind, charset=raw.charset)
+        found = parse_all(
+            raw.data, location=raw.location, kind=raw.kind, charset=raw.charset, layout=layout
+        )
         return Parsed(spec, [prepare(s) for s in found])
     except PodsumError as exc:
         return Parsed(spec, error=str(exc))
@@ -68,11 +70,12 @@ def parse_many(
     jobs: int,
     max_bytes: int,
     timeout: float,
+    layout: str | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> Iterator[Parsed]:
     """Parse every source, in order, across ``jobs`` processes."""
     direct = set(specs)
-    work = [(s, s not in direct, max_bytes, timeout) for s in expand(specs)]
+    work = [(s, s not in direct, max_bytes, timeout, layout) for s in expand(specs)]
     if on_start:
         on_start(len(work))
     if jobs <= 1 or len(work) < PARALLEL_FROM:

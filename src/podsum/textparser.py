@@ -393,9 +393,42 @@ def is_atmes(cleaned: list[str]) -> bool:
     return False
 
 
-def meta_lines(cleaned: list[str]) -> list[int]:
-    """Indexes of the meta lines: there is one on each atmes page that has one."""
-    return [i for i, line in enumerate(cleaned) if "|" in line and _meta(line) is not None]
+_RANK = {"meta": 0, "tldr": 1, "section": 2, "bottom": 3, "related": 4}
+
+
+def page_starts(cleaned: list[str]) -> list[int]:
+    """Where each atmes page in ``cleaned`` begins: its title line.
+
+    A page's blocks come in a fixed order (meta line, TL;DR, sections, Bottom Line, More
+    from), so a block that comes earlier in that order than the one before it, or a
+    second meta line, TL;DR, Bottom Line or More from, opens the next page.
+    """
+    found = [(i, "meta") for i, line in enumerate(cleaned) if "|" in line and _meta(line)]
+    meta_at = {i for i, _ in found}
+    found += [(i, m.kind) for i, m in _marker_lines(cleaned, 0) if i not in meta_at]
+    found.sort()
+    starts: list[int] = []
+    prev = -1
+    for n, (i, kind) in enumerate(found):
+        rank = _RANK[kind]
+        title = i - 1
+        while title > 0 and not cleaned[title]:
+            title -= 1
+        if (
+            n == 0
+            or rank < prev
+            or (rank == prev and kind != "section")
+            # A page with no meta line after a page with no sections: its title line
+            # ("Episode | Show") stands right before its first block.
+            or (rank <= 2 and title > 0 and _is_title_line(cleaned[title]))
+        ):
+            starts.append(max(title, 0))
+        prev = rank
+    return starts
+
+
+def _is_title_line(line: str) -> bool:
+    return " | " in line and values.split_title(line)[1] is not None and _meta(line) is None
 
 
 def parse_lines(

@@ -23,7 +23,7 @@ import importlib
 import itertools
 from functools import cache
 from types import ModuleType
-from typing import Protocol, cast
+from typing import Protocol, TypedDict, cast
 
 from ..errors import ParseError
 from ..model import ParseWarning, Source, Summary
@@ -42,6 +42,12 @@ LAYOUTS: tuple[str, ...] = (
     "atmes",
     "generic",
 )
+
+
+class LayoutInfo(TypedDict):
+    name: str
+    description: str
+    markers: list[str]
 
 
 class Reader(Protocol):
@@ -63,12 +69,18 @@ def reader(name: str) -> Reader:
     return cast(Reader, module)
 
 
-def layouts() -> list[dict[str, object]]:
+def layouts() -> list[LayoutInfo]:
     """Name, description and markers of every reader, in the order they are tried."""
     return [
-        {"name": r.NAME, "description": r.DESCRIPTION, "markers": list(r.MARKERS)}
+        LayoutInfo(name=r.NAME, description=r.DESCRIPTION, markers=list(r.MARKERS))
         for r in map(reader, LAYOUTS)
     ]
+
+
+def detect_layouts(text: str) -> list[str]:
+    """Every specific layout whose markers ``text`` has (normally one; none: generic)."""
+    page = Page(clean_lines(text, []), Source("text", None, "", "utf-8"))
+    return [r.NAME for r in _detected(page)]
 
 
 def _detected(page: Page) -> list[Reader]:

@@ -21,14 +21,7 @@ def detect(page: Page) -> bool:
 
 
 def page_starts(page: Page) -> list[int]:
-    """Each page's title line: the last non-blank line before its meta line."""
-    starts = []
-    for at in textparser.meta_lines(page.lines):
-        i = at - 1
-        while i >= 0 and not page.lines[i]:
-            i -= 1
-        starts.append(max(i, 0))
-    return starts
+    return textparser.page_starts(page.lines)
 
 
 def parse(page: Page) -> Summary:

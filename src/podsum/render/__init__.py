@@ -8,8 +8,14 @@ from ..model import Summary
 FORMATS = ("cards", "md", "json", "text")
 
 
-def render(summary: Summary, fmt: str = "md", *, width: int | None = None) -> str:
-    """Render one summary as ``md``, ``json``, ``text`` or ``cards`` (plain, no colour)."""
+def render(
+    summary: Summary, fmt: str = "md", *, width: int | None = None, transcript: bool = False
+) -> str:
+    """Render one summary as ``md``, ``json``, ``text`` or ``cards`` (plain, no colour).
+
+    Markdown and text end with the transcript when the page has one; cards show it only
+    with ``transcript=True`` (it is long).
+    """
     if fmt == "json":
         from .jsonout import render_json
 
@@ -25,5 +31,5 @@ def render(summary: Summary, fmt: str = "md", *, width: int | None = None) -> st
     if fmt == "cards":
         from .cards import render_cards_text
 
-        return render_cards_text(summary, width=width)
+        return render_cards_text(summary, width=width, transcript=transcript)
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -1,0 +1,54 @@
+"""The readers as a family: every layout has fixtures, and every fixture is detected as
+its own layout and no other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import podsum
+from conftest import FIXTURES, fixture_pages
+from podsum.api import detect_kind
+from podsum.decode import decode_bytes
+from podsum.read import LAYOUTS, detect_layouts
+
+
+def _text_of(page: Path) -> str:
+    text, _ = decode_bytes(page.read_bytes())
+    if detect_kind(text) == "html":
+        from podsum.htmltext import html_to_text
+
+        return html_to_text(text)
+    return text
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_layout_has_fixtures(layout: str) -> None:
+    pages = fixture_pages(layout)
+    assert len(pages) >= 3, f"tests/fixtures/{layout}/ needs at least three pages"
+
+
+def test_no_fixture_folder_without_a_layout() -> None:
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    assert folders <= {*LAYOUTS, "negative"}
+
+
+@pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_is_detected_as_its_own_layout_only(page: Path) -> None:
+    layout = page.parent.name
+    expected = [] if layout == "generic" else [layout]
+    assert detect_layouts(_text_of(page)) == expected
+    assert podsum.parse(page.read_bytes()).layout == layout
+
+
+def test_layouts_lists_every_reader_in_order() -> None:
+    listed = podsum.layouts()
+    assert [x["name"] for x in listed] == list(LAYOUTS)
+    for x in listed:
+        assert x["description"] and isinstance(x["markers"], list)
+
+
+def test_unknown_layout_is_refused_with_the_names() -> None:
+    with pytest.raises(podsum.ParseError, match="choose from better, signalcast"):
+        podsum.parse("anything", layout="nosuch")
