@@ -32,7 +32,7 @@ def test_ingest_list_search_show_rm(tmp_path: Path, _isolated_library: Path) -> 
     pages_dir = tmp_path / "pages"
     pages_dir.mkdir()
     for p in fixture_pages():
-        (pages_dir / p.name).write_bytes(p.read_bytes())
+        (pages_dir / f"{p.parent.name}-{p.name}").write_bytes(p.read_bytes())
     (pages_dir / "nested").mkdir()
     (pages_dir / "nested" / "seed-copy.html").write_bytes(
         (ATMES / "html-seed-page.html").read_bytes()

@@ -110,9 +110,11 @@ def read_text(text: str, source: Source, layout: str | None = None) -> list[Summ
     lines = clean_lines(text, warnings)
     page = Page(lines, source, warnings)
     found = [reader(layout)] if layout is not None else _detected(page)
-    starts = _starts(page, found) if found else []
+    if not found:
+        return [reader("generic").parse(page)]
+    starts = _starts(page, found)
     if len(starts) <= 1:
-        return [_parse_one(page, layout)]
+        return [found[0].parse(page)]
     return _read_pages(page, starts, layout)
 
 

@@ -8,7 +8,7 @@ these, so a timestamp or a ``Label: text`` bullet is read one way on every layou
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .. import values
 from ..model import Insight, Summary, Timestamp
@@ -192,3 +192,37 @@ def check_times(s: Summary, page: Page) -> None:
             f"{len(late)} timestamp(s) past the episode's length {s.duration}: "
             + ", ".join(late[:5]),
         )
+
+
+def looks_like_content(line: str) -> bool:
+    """A line that is page content, not footer chrome: it ends a sentence, continues a
+    wrapped one (lower-case start), is a bullet, numbered item or timestamped line, or
+    is too long for a footer link row."""
+    return (
+        ends_sentence(line)
+        or line[:1].islower()
+        or strip_bullet(line) is not None
+        or numbered(line) is not None
+        or bool(trailing_timestamps(line)[1])
+        or line.count(" ") >= 12
+    )
+
+
+def footer_start(
+    lines: Sequence[str], start: int, is_content: Callable[[str], bool] | None = None
+) -> int:
+    """Where the footer begins: the plain lines at the end of the page after the last
+    content line (``Share this summary``, ``© 2026 …``, ``Privacy · Terms``).
+
+    ``is_content`` adds a layout's own content lines (its headings, its labels).
+    ``len(lines)`` when there is no footer, or nothing but plain lines to tell it from.
+    """
+    footer = len(lines)
+    for i in range(len(lines) - 1, start - 1, -1):
+        line = lines[i]
+        if not line:
+            continue
+        if looks_like_content(line) or (is_content is not None and is_content(line)):
+            return footer
+        footer = i
+    return len(lines)

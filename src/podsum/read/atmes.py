@@ -17,12 +17,21 @@ MARKERS = ("| Category | date | views | duration", "<emoji> Section title N insi
 
 
 def detect(page: Page) -> bool:
-    return textparser.is_atmes(page.lines)
+    return textparser.is_atmes(_scan(page))
+
+
+def _scan(page: Page) -> textparser.Scan:
+    found = page.memo.get(NAME)
+    if not isinstance(found, textparser.Scan):
+        found = page.memo[NAME] = textparser.scan(page.lines)
+    return found
 
 
 def page_starts(page: Page) -> list[int]:
-    return textparser.page_starts(page.lines)
+    return textparser.page_starts(page.lines, _scan(page))
 
 
 def parse(page: Page) -> Summary:
-    return textparser.parse_lines(page.lines, page.source, page.warnings, page.offset + 1)
+    return textparser.parse_lines(
+        page.lines, page.source, page.warnings, page.offset + 1, _scan(page)
+    )

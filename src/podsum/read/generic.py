@@ -1,26 +1,834 @@
-"""generic: not written yet."""
+"""generic: any page of no known layout that is plainly a summary.
+
+Such pages (other summary sites, publishers' own show notes, Markdown notes) share a
+vocabulary of headings rather than a layout: Summary, TL;DR, Key Takeaways, Chapters,
+Quotes, Bottom line, Transcript and a few more, in any case, with or without a colon
+or Markdown ``#`` marks. The reader keeps what those headings name and puts every other
+line in ``extra_lines``.
+
+Precision comes before recall: a blog post, a README or a recipe also has the odd
+"Summary" or "Conclusion", so a page is read only when at least two distinct headings of
+the vocabulary own content and one of them is a summary block; everything else is
+refused with the reason.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .. import values
 from ..errors import ParseError
-from ..model import Summary
+from ..model import Chapter, Insight, Person, Section, Summary, Timestamp
+from . import _blocks
 from ._page import Page
 
 NAME = "generic"
-DESCRIPTION = "(not written yet)"
-MARKERS: tuple[str, ...] = ()
+DESCRIPTION = (
+    "any other summary page: headings such as Summary, TL;DR, Key Takeaways, Chapters,"
+    " Quotes, Bottom line, Transcript; bullets and timestamped lines"
+)
+MARKERS = (
+    "Summary / TL;DR / TLDR",
+    "Overview",
+    "Key Takeaways / Key Insights / Takeaways / Highlights / Quotes",
+    "Chapters / Timestamps  (04:12 Topic)",
+    "Topics",
+    "Implications / Conclusion / Bottom line",
+    "Transcript",
+)
+
+
+def _phrases(text: str) -> frozenset[str]:
+    """Lower-case phrases written ``a | b | c``, any number to a line: a long table of
+    short entries that still reads as one."""
+    return frozenset(p for p in re.split(r"\s*[|\n]\s*", text) if p)
+
+
+# What each heading of the vocabulary fills.
+_TLDR, _OVERVIEW, _SECTION, _QUOTES, _CHAPTERS, _TOPICS, _BOTTOM, _TRANSCRIPT = (
+    "tldr",
+    "overview",
+    "section",
+    "quotes",
+    "chapters",
+    "topics",
+    "bottom",
+    "transcript",
+)
+_VOCABULARY = {
+    "summary": _TLDR,
+    "tl;dr": _TLDR,
+    "tldr": _TLDR,
+    "overview": _OVERVIEW,
+    "key takeaways": _SECTION,
+    "key insights": _SECTION,
+    "takeaways": _SECTION,
+    "highlights": _SECTION,
+    "quotes": _QUOTES,
+    "chapters": _CHAPTERS,
+    "timestamps": _CHAPTERS,
+    "topics": _TOPICS,
+    "implications": _BOTTOM,
+    "conclusion": _BOTTOM,
+    "bottom line": _BOTTOM,
+    "transcript": _TRANSCRIPT,
+}
+# Blocks that only a summary has; Overview counts too, but not beside closing blocks
+# alone (Overview + Conclusion is how essays and READMEs are built).
+_STRONG = frozenset((_TLDR, _SECTION, _CHAPTERS))
+_WEAK_COMPANIONS = frozenset((_OVERVIEW, _BOTTOM, _TRANSCRIPT))
+# Headings show notes carry beside the summary: their blocks are not the summary's.
+_OTHER_HEADINGS = _phrases(
+    """
+    links | links mentioned | resources | resources mentioned | mentioned in this episode
+    sponsors | sponsor | show notes | related episodes | more episodes | about the guest
+    about the host | about the show | guest bio | credits | comments | support the show
+    references | further reading
+    """
+)
+_CHROME = _phrases(
+    """
+    skip to content | skip to main content | skip navigation | toggle navigation | menu
+    home | search | sign in | sign up | log in | login | register | subscribe | share
+    share this episode | copy link | back to top | back | read more | show more | show less
+    see more | listen now | play episode | play | download | advertisement | sponsored
+    accept | accept all | reject all | cookie settings | manage cookies | privacy policy
+    privacy | terms | terms of service | terms of use | contact | contact us | about
+    about us | careers | blog | pricing | newsletter | follow us | open in app | get the app
+    close | loading... | all episodes | browse | explore | discover | library | settings
+    previous episode | next episode | watch on youtube | view all
+    """
+)
+_CHROME_PATTERN = re.compile(
+    r"(?:©|\(c\)\s|copyright\s|skip to\s|powered by\s|sign up for\s|subscribe to\s"
+    r"|(?:listen|watch|follow us|available|subscribe) on\s|home\s*[>/›»|]\s|more from\s)"
+    r"|.*(?:all rights reserved|we use cookies|this site uses cookies|cookie policy)",
+    re.IGNORECASE,
+)
+
+_MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
+_COUNT = re.compile(r"(.*?)\s*\((\d{1,4})(?:\s+[^\W\d]+)?\)")
+_CAPS_HEADING = re.compile(r"[A-Z][A-Z0-9&'’/,\- ]{2,40}:?")
+_TIME = _blocks.TIME
+# ``04:12 Topic``, ``[04:12] Topic``, ``(04:12) - Topic``, ``0:00 – 2:40 Topic``.
+_LEAD_TIME = re.compile(
+    rf"[\[(]?({_TIME})(?:\s*[–—-]\s*({_TIME}))?[\])]?(?:\s*[-–—:|·•]\s*|\s+|(?<=[\])]))(\S.*)"
+)
+# ``Topic (00:08:06)``, ``Topic [04:12]``, ``Topic - 04:12``.
+_TRAIL_TIME = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
+_ZERO_NUMBER = re.compile(r"0\d[.)]?\s+(\S.*)")
+_LONE_NUMBER = re.compile(r"\d{1,2}[.)]?")
+_BY = re.compile(r"by:?\s+(\S.{0,79})", re.IGNORECASE)
+_META = re.compile(
+    r"(hosts?|guests?|date|published|duration|length|episode)\s*:\s*(\S.*)", re.IGNORECASE
+)
+_INLINE_TLDR = re.compile(r"(?:tl;dr|tldr)\s*:\s*(\S.*)", re.IGNORECASE)
+# ``#459 …``, ``Ep. 88: …``, ``… (Episode 88)``: a number at either end of the title.
+_EPISODE = re.compile(
+    r"^(?:#|(?:episode|ep\.?)\s*)(\d{1,5})\b|(?:#|\b(?:episode|ep\.?)\s*)(\d{1,5})\)?$",
+    re.IGNORECASE,
+)
+_EPISODE_LINE = re.compile(r"(?:#|(?:episode|ep\.?)\s*)(\d{1,5})", re.IGNORECASE)
+_SHOW_NUMBER = re.compile(r"(.*?\S)\s+#(\d{1,5})")
+# ``Ana Ruiz: …``, ``[04:12] Ana: …``: a new turn in a transcript.
+_SPEAKER_TURN = re.compile(
+    rf"(?:[\[(]?{_TIME}[\])]?\s*)?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,3}}:\s"
+)
+_SPEAKER_LINE = re.compile(r"[—]+\s*(\S.*)")
+_QUOTE_CHARS = '"“”„«'
+
+
+@dataclass(slots=True)
+class _Heading:
+    """A line of the vocabulary: what it fills and how the page writes it."""
+
+    kind: str
+    title: str  # as written: no Markdown marks, emoji, colon or count
+    emoji: str | None = None
+    declared: int | None = None
+
+
+@dataclass(slots=True)
+class _Block:
+    at: int  # index of the heading line
+    heading: _Heading | None  # None: a heading outside the vocabulary
+    body: list[int] = field(default_factory=list)  # indexes of its non-chrome lines
+
+    def owns_content(self, lines: Sequence[str]) -> bool:
+        return any(lines[i] for i in self.body)
 
 
 def detect(page: Page) -> bool:
+    """Never: the registry calls ``parse`` when no other layout detects the page."""
     return False
 
 
 def page_starts(page: Page) -> list[int]:
+    """None: a text of several generic pages has no line to split it at, so it is read
+    as one page."""
     return []
 
 
 def parse(page: Page) -> Summary:
-    raise ParseError(
-        "not a summary page (no known layout, and no summary headings such as TL;DR, Summary"
-        " or Key Takeaways)"
+    lines = page.lines
+    extra: dict[int, str] = {}
+    blocks, first = _find_blocks(lines, extra)
+    _accept(blocks, lines, first)
+
+    s = page.new_summary(NAME)
+    page.warn("generic-layout", "no known layout; read by the generic reader")
+    no_blanks = "" not in lines[_first_nonblank(lines) : _last_nonblank(lines) + 1]
+    inline_tldr = _read_preamble(s, page, first, extra)
+    spare_overview: str | None = None
+    for block in blocks:
+        body = [lines[i] for i in block.body]
+        if block.heading is None or not block.owns_content(lines):
+            extra.update((i, lines[i]) for i in [block.at, *block.body] if lines[i])
+            continue
+        h = block.heading
+        if h.kind == _TLDR:
+            if s.tldr is not None:
+                extra.update((i, lines[i]) for i in [block.at, *block.body] if lines[i])
+                continue
+            paras = _paras(body, no_blanks)
+            s.tldr = paras[0]
+            if len(paras) > 1:
+                spare_overview = "\n\n".join(paras[1:])
+        elif h.kind == _OVERVIEW:
+            s.overview = _join(s.overview, "\n\n".join(_paras(body, no_blanks)))
+        elif h.kind == _BOTTOM:
+            s.bottom_line = _join(s.bottom_line, "\n\n".join(_paras(body, no_blanks)))
+        elif h.kind in (_SECTION, _QUOTES):
+            section = Section(h.emoji, h.title, h.declared, _insights(body, no_blanks))
+            if h.declared is not None and h.declared != len(section.insights):
+                page.warn(
+                    "insight-count-mismatch",
+                    f"{h.title!r} says {h.declared} but has {len(section.insights)}",
+                    block.at,
+                )
+            s.sections.append(section)
+        elif h.kind == _CHAPTERS:
+            orphans = _chapters(s.chapters, block.body, lines)
+            extra.update((i, lines[i]) for i in orphans)
+        elif h.kind == _TOPICS:
+            s.topics.extend(t for t in _topics(body) if t not in s.topics)
+        else:
+            s.transcript = _join(s.transcript, _transcript(body))
+    if s.overview is None:
+        s.overview = spare_overview
+    if inline_tldr is not None:
+        m = _INLINE_TLDR.fullmatch(lines[inline_tldr])
+        if s.tldr is None and m is not None:
+            s.tldr = m.group(1).strip()
+        else:
+            extra[inline_tldr] = lines[inline_tldr]
+    _chapter_ends(s.chapters)
+    _blocks.check_times(s, page)
+    s.extra_lines = [extra[i] for i in sorted(extra)]
+    return s
+
+
+# --- finding the blocks ----------------------------------------------------------------
+
+
+def _find_blocks(lines: Sequence[str], extra: dict[int, str]) -> tuple[list[_Block], int]:
+    """The blocks of the page in order, and where the first one starts (the end of the
+    title and meta lines). Chrome lines go to ``extra`` as they are met."""
+    blocks: list[_Block] = []
+    first = len(lines)
+    caps = False  # the page writes its headings in capitals: so may its other headings
+    for i, line in enumerate(lines):
+        if not line:
+            if blocks:
+                blocks[-1].body.append(i)
+            continue
+        if _is_chrome(line):
+            extra[i] = line
+            continue
+        h = _heading(line)
+        if h is not None:
+            if not blocks:
+                first = i
+            caps = caps or (h.title.isupper() and h.kind != _TLDR)
+            blocks.append(_Block(i, h))
+        elif blocks and _other_heading(line, caps, blocks[-1]):
+            blocks.append(_Block(i, None))
+        elif blocks:
+            blocks[-1].body.append(i)
+    return _drop_tab_bar(blocks, lines, extra, first)
+
+
+def _drop_tab_bar(
+    blocks: list[_Block], lines: Sequence[str], extra: dict[int, str], first: int
+) -> tuple[list[_Block], int]:
+    """Headings in a row before any text (``Summary`` ``Chapters`` ``Transcript``) are the
+    page's tab bar, not its blocks: the title and meta lines follow the last tab."""
+    run = 0
+    while run < len(blocks) and not blocks[run].owns_content(lines):
+        run += 1
+    if run == 0 or run == len(blocks) or _has_text(lines, 0, first):
+        return blocks, first
+    under = [lines[i] for i in blocks[run].body if lines[i]]
+    if any(_marker_text(ln) is not None or _LEAD_TIME.fullmatch(ln) for ln in under):
+        return blocks, first  # the last heading of the row has items: a real block
+    for b in blocks[: run + 1]:
+        extra[b.at] = lines[b.at]
+    rest = blocks[run + 1 :]
+    return rest, rest[0].at if rest else len(lines)
+
+
+def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
+    return any(ln and not _is_chrome(ln) for ln in lines[start:end])
+
+
+def _heading(line: str) -> _Heading | None:
+    """The vocabulary heading a line is, in any case, with or without ``#``, ``**``, a
+    leading emoji, a trailing colon or a count ``(5)``."""
+    if len(line) > 60:
+        return None
+    text = line
+    md = _MD_HEADING.fullmatch(text)
+    if md is not None:
+        text = md.group(2)
+    text = text.strip().strip("*_").strip()
+    emoji: str | None = None
+    if text and not text[0].isascii():
+        emoji, text = values.split_emoji(text)
+    text = text.rstrip(":：").rstrip()
+    declared: int | None = None
+    if text.endswith(")") and (m := _COUNT.fullmatch(text)):
+        text, declared = m.group(1), int(m.group(2))
+    kind = _VOCABULARY.get(" ".join(text.casefold().split()))
+    if kind is None:
+        return None
+    return _Heading(kind, text, emoji, declared)
+
+
+def _other_heading(line: str, caps: bool, current: _Block) -> bool:
+    """A heading outside the vocabulary (``## Installation``, ``Links``, ``SPONSORS``):
+    it ends the block before it and its own lines are not the summary's."""
+    if line.startswith("#") and _MD_HEADING.fullmatch(line):
+        return True
+    if _key(line) in _OTHER_HEADINGS:
+        return True
+    in_topics = current.heading is not None and current.heading.kind == _TOPICS
+    return (
+        caps
+        and not in_topics
+        and line.isupper()
+        and _CAPS_HEADING.fullmatch(line) is not None
+        and len(line.split()) <= 6
     )
+
+
+def _is_chrome(line: str) -> bool:
+    if len(line) > 200:
+        return False
+    return line.casefold() in _CHROME or _CHROME_PATTERN.match(line) is not None
+
+
+def _accept(blocks: Sequence[_Block], lines: Sequence[str], first: int) -> None:
+    """Refuse a page that is not plainly a summary, saying what it lacks."""
+    owned = [b.heading for b in blocks if b.heading is not None and b.owns_content(lines)]
+    names = list(dict.fromkeys(h.title.casefold() for h in owned))
+    kinds = {h.kind for h in owned}
+    if not owned:
+        empty = list(dict.fromkeys(b.heading.title for b in blocks if b.heading is not None))
+        if empty:
+            if len(empty) == 1:
+                detail = f"the summary heading {empty[0]!r} has nothing under it"
+            else:
+                detail = f"the summary headings {', '.join(empty)} have nothing under them"
+            raise ParseError(f"not a summary page (no known layout, and {detail})")
+        raise ParseError(
+            "not a summary page (no known layout, and no summary headings such as TL;DR,"
+            " Summary or Key Takeaways)"
+        )
+    if len(names) < 2:
+        raise ParseError(
+            "not a summary page (no known layout, and only one summary heading, "
+            f"{owned[0].title!r}; a summary has at least two, such as TL;DR and Key Takeaways)"
+        )
+    written = ", ".join(dict.fromkeys(h.title for h in owned))
+    if not kinds & _STRONG and (_OVERVIEW not in kinds or kinds <= _WEAK_COMPANIONS):
+        if _OVERVIEW in kinds:
+            others = ", ".join(dict.fromkeys(h.title for h in owned if h.kind != _OVERVIEW))
+            raise ParseError(
+                f"not a summary page (no known layout, and nothing beside the Overview but"
+                f" {others}; a summary also has TL;DR, Summary, Key Takeaways, Highlights or"
+                " Chapters)"
+            )
+        raise ParseError(
+            f"not a summary page (no known layout, and no summary block among {written};"
+            " a summary has TL;DR, Summary, Key Takeaways, Highlights or Chapters)"
+        )
+    foreign = _foreign_headings(blocks, lines, first)
+    if len(foreign) > len(owned):
+        raise ParseError(
+            "not a summary page (no known layout, and most of its headings are not a"
+            f" summary's: {', '.join(foreign[:4])})"
+        )
+
+
+def _foreign_headings(blocks: Sequence[_Block], lines: Sequence[str], first: int) -> list[str]:
+    """Markdown or capital headings outside the vocabulary and outside what show notes
+    carry (``## Installation``, ``## Usage``): many of them make a README or an article."""
+    out: list[str] = []
+    title_seen = False
+    for line in lines[:first]:
+        if line.startswith("#") and (md := _MD_HEADING.fullmatch(line)):
+            if not title_seen:
+                title_seen = True  # the page's own ``# Title``
+            elif _key(md.group(2)) not in _OTHER_HEADINGS:
+                out.append(md.group(2))
+    for b in blocks:
+        if b.heading is None:
+            md = _MD_HEADING.fullmatch(lines[b.at])
+            text = md.group(2) if md else lines[b.at]
+            if _key(text) not in _OTHER_HEADINGS:
+                out.append(text)
+    return out
+
+
+def _key(text: str) -> str:
+    """A heading as looked up: no emphasis marks or colon, case-folded, single spaces."""
+    return " ".join(text.strip("*_ ").rstrip(":：").casefold().split())
+
+
+# --- the title and meta lines ----------------------------------------------------------
+
+
+def _read_preamble(s: Summary, page: Page, end: int, extra: dict[int, str]) -> int | None:
+    """Title, show, people, date, duration and episode number from the lines before the
+    first block; what they do not name is extra. Returns where an inline ``TL;DR: …``
+    line is (it is the gist when no TL;DR block follows)."""
+    md_title: int | None = None
+    candidates: list[int] = []
+    first_meta: int | None = None
+    inline: int | None = None
+    for i in range(end):
+        line = page.lines[i]
+        if not line or i in extra:
+            continue
+        if inline is None and _INLINE_TLDR.fullmatch(line):
+            inline = i
+        elif _meta_line(s, page, line, i):
+            first_meta = i if first_meta is None else first_meta
+        elif line.startswith("#") and (md := _MD_HEADING.fullmatch(line)):
+            if md_title is None:
+                md_title = i
+                candidates.append(i)
+            else:
+                extra[i] = line
+        else:
+            candidates.append(i)
+    title_at = _choose_title(page.lines, candidates, md_title, first_meta)
+    for i in candidates:
+        if i != title_at:
+            extra[i] = page.lines[i]
+    if title_at is None:
+        return inline
+    text = page.lines[title_at]
+    if md_title == title_at and (md := _MD_HEADING.fullmatch(text)):
+        text = md.group(2).strip().strip("*_").strip()
+    by = s.show
+    s.title, s.show = values.split_title(text)
+    if s.show is None:
+        s.show = by
+    elif (m := _SHOW_NUMBER.fullmatch(s.show)) is not None:
+        s.show, s.episode_number = m.group(1), s.episode_number or m.group(2)
+    if s.episode_number is None and (m := _EPISODE.search(s.title)) is not None:
+        s.episode_number = m.group(1) or m.group(2)
+    return inline
+
+
+def _choose_title(
+    lines: Sequence[str], candidates: list[int], md_title: int | None, first_meta: int | None
+) -> int | None:
+    """A Markdown ``# Title``; else a ``Title | Show`` line; else the line just above the
+    first meta line (a logo or site name may come first); else the first line."""
+    if md_title is not None:
+        return md_title
+    for i in candidates:
+        if values.split_title(lines[i])[1] is not None:
+            return i
+    if first_meta is not None:
+        above = [i for i in candidates if i < first_meta]
+        if above:
+            return above[-1]
+    return candidates[0] if candidates else None
+
+
+def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
+    """Read a ``By``/``Host:``/``Guest:``/``Date:``/``Duration:``/``Episode`` line, or a
+    bare date or duration; False for any other line."""
+    if (m := _META.fullmatch(line)) is not None:
+        label, value = m.group(1).casefold(), m.group(2).strip()
+        if label.startswith("host"):
+            _add_people(s, value, "host")
+        elif label.startswith("guest"):
+            _add_people(s, value, "guest")
+        elif label in ("date", "published"):
+            _blocks.set_date(s, page, value, i)
+        elif label in ("duration", "length"):
+            _blocks.set_duration(s, page, value, i)
+        elif (e := _EPISODE_LINE.fullmatch(value)) is not None or value.isdigit():
+            s.episode_number = e.group(1) if e else value
+        else:
+            return False
+        return True
+    if (m := _BY.fullmatch(line)) is not None and _is_name(m.group(1)):
+        if s.show is None:
+            s.show = m.group(1).strip()
+        return True
+    if (e := _EPISODE_LINE.fullmatch(line)) is not None:
+        s.episode_number = e.group(1)
+        return True
+    if values.looks_like_date(line) or values.is_yearless_date(line):
+        _blocks.set_date(s, page, line, i)
+        return True
+    if len(line) <= 24 and values.parse_any_duration(line) is not None:
+        _blocks.set_duration(s, page, line, i)
+        return True
+    return False
+
+
+def _is_name(text: str) -> bool:
+    """A channel or author name, not a sentence that starts with "By"."""
+    return (
+        len(text.split()) <= 8
+        and text[0].isupper()
+        and not _blocks.ends_sentence(text)
+        and not any(c in text for c in ":|")  # ``By Design: …``, ``By X | Show``: titles
+    )
+
+
+def _add_people(s: Summary, text: str, role: str) -> None:
+    """``Ana Ruiz (hydrologist), Tom Berg & Lee Chen`` -> people with their roles."""
+    for part in _split_names(text):
+        about: str | None = None
+        name = part
+        if part.endswith(")") and "(" in part:
+            name, _, rest = part.partition("(")
+            about = rest[:-1].strip() or None
+        elif " — " in part:
+            name, _, rest = part.partition(" — ")
+            about = rest.strip() or None
+        name = name.strip()
+        if name and all(p.name != name for p in s.people):
+            s.people.append(Person(name, role, about))
+
+
+def _split_names(text: str) -> list[str]:
+    """Split at commas, semicolons, ``&`` and ``and`` outside parentheses."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            sep = 0
+            if ch in ",;":
+                sep = 1
+            elif text.startswith(" & ", i):
+                sep = 3
+            elif text.startswith(" and ", i):
+                sep = 5
+            if sep:
+                parts.append(text[start:i])
+                start = i + sep
+                i = start
+                continue
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+# --- the blocks' content -----------------------------------------------------------------
+
+
+def _paras(body: Sequence[str], no_blanks: bool) -> list[str]:
+    """The block's paragraphs. Without blank lines, a copy puts one paragraph on each
+    line: so when the page has no blank lines, or every line ends a sentence."""
+    lines = [_plain(_blocks.strip_bullet(ln) or ln) if ln else "" for ln in body]
+    text = _blocks.nonblank(lines)
+    inner = lines[_first_nonblank(lines) : _last_nonblank(lines) + 1]
+    if all(_blocks.strip_bullet(ln) is not None for ln in _blocks.nonblank(body)):
+        return [" ".join(text)]
+    if "" not in inner and (no_blanks or all(_blocks.ends_sentence(ln) for ln in text)):
+        return text
+    return _blocks.paragraphs(lines)
+
+
+def _join(old: str | None, new: str | None) -> str | None:
+    if not old:
+        return new
+    return f"{old}\n\n{new}" if new else old
+
+
+def _plain(text: str) -> str:
+    """Markdown emphasis marks dropped: ``**Label**: text`` -> ``Label: text``."""
+    if "**" in text or "__" in text:
+        text = text.replace("**", "").replace("__", "")
+    return text.strip()
+
+
+def _marker_text(line: str) -> str | None:
+    """The text of an item line: ``- x``, ``• x``, ``* x``, ``1. x``, ``01 x``."""
+    bullet = _blocks.strip_bullet(line)
+    if bullet is not None:
+        return bullet
+    num = _blocks.numbered(line)
+    if num is not None:
+        return num[1]
+    m = _ZERO_NUMBER.fullmatch(line)
+    return m.group(1) if m else None
+
+
+def _title_like(text: str) -> bool:
+    """A short line that names an item rather than telling it."""
+    return (
+        len(text) <= 100
+        and not _blocks.ends_sentence(text)
+        and text[:1] not in _QUOTE_CHARS
+        and not text[:1].islower()
+        and _blocks.split_label(text)[0] is None
+        and _LEAD_TIME.fullmatch(text) is None
+    )
+
+
+@dataclass(slots=True)
+class _Item:
+    head: str | None = None  # a title line (no body yet)
+    paras: list[list[str]] = field(default_factory=list)
+    speaker: str | None = None
+    stamps: list[Timestamp] = field(default_factory=list)
+
+    def add(self, line: str, new_para: bool) -> None:
+        if new_para or not self.paras:
+            self.paras.append([line])
+        else:
+            self.paras[-1].append(line)
+
+
+def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
+    """Bulleted or numbered items, ``Label: text`` items, title / body pairs and quotes
+    (``“…” — Name (05:02)``; the speaker may be on the line below)."""
+    lines = _blocks.nonblank(body)
+    marked = any(_marker_text(ln) is not None or _LONE_NUMBER.fullmatch(ln) for ln in lines)
+    blank_before = [k > 0 and not body[k - 1] for k, ln in enumerate(body) if ln]
+    items: list[_Item] = []
+    for n, line in enumerate(lines):
+        cur = items[-1] if items else None
+        nxt = lines[n + 1] if n + 1 < len(lines) else None
+        if marked and _LONE_NUMBER.fullmatch(line):
+            items.append(_Item())  # ``01`` alone: its item is on the next line
+            continue
+        text = _marker_text(line) if marked else None
+        if text is None and cur is not None and (sp := _SPEAKER_LINE.fullmatch(line)):
+            speaker, stamps = _blocks.trailing_timestamps(sp.group(1))
+            cur.speaker, cur.stamps = speaker, cur.stamps + stamps
+            continue
+        if cur is not None and text is None:
+            if cur.head is not None and not cur.paras:
+                opens = False  # the body of a title line
+            elif cur.speaker is not None or _plain(line)[:1] in _QUOTE_CHARS:
+                opens = True  # a quote, or the line after a quote's speaker
+            elif _LEAD_TIME.fullmatch(line):
+                opens = True
+            else:
+                opens = not marked and _starts_item(line, lines[n - 1], blank_before[n], no_blanks)
+            if not opens:
+                cur.add(_plain(line), blank_before[n])
+                continue
+        text = _plain(text if text is not None else line)
+        if cur is not None and cur.head is None and not cur.paras:
+            item = cur  # the line after a lone ``01``
+        else:
+            item = _Item()
+            items.append(item)
+        if nxt is not None and _title_like(text) and _continues(nxt, marked):
+            item.head = text
+        else:
+            item.add(text, True)
+    return [ins for it in items if (ins := _insight(it)) is not None]
+
+
+def _continues(nxt: str, marked: bool) -> bool:
+    """Whether the line after a title-like line is that item's body."""
+    if _LONE_NUMBER.fullmatch(nxt) or _SPEAKER_LINE.fullmatch(nxt):
+        return False
+    if marked:
+        return _marker_text(nxt) is None
+    text = _plain(nxt)
+    return not (
+        _title_like(text)
+        or _blocks.split_label(text)[0] is not None
+        or text[:1] in _QUOTE_CHARS
+        or _LEAD_TIME.fullmatch(text)
+    )
+
+
+def _starts_item(line: str, prev: str, blank_before: bool, no_blanks: bool) -> bool:
+    """Whether an unmarked line opens a new item rather than continuing the last one:
+    after a blank line or a short item, or after a finished sentence at a title or
+    ``Label:`` line."""
+    if blank_before or _title_like(_plain(prev)):
+        return True  # a short line standing alone is a whole item (an HTML list's text)
+    if not _blocks.ends_sentence(_blocks.trailing_timestamps(prev)[0]):
+        return False
+    text = _plain(line)
+    return no_blanks or _title_like(text) or _blocks.split_label(text)[0] is not None
+
+
+def _insight(item: _Item) -> Insight | None:
+    paras = [" ".join(p) for p in item.paras]
+    if item.head is not None and paras:
+        head, stamps = _lead_time(item.head)
+        head, trailing = _blocks.trailing_timestamps(head)
+        text, more = _blocks.trailing_timestamps("\n\n".join(paras))
+        return Insight(head, text, item.speaker, stamps + trailing + more + item.stamps)
+    if item.head is not None:
+        paras = [item.head]
+    if not paras:
+        return None
+    first, stamps = _lead_time(paras[0])
+    body, trailing = _blocks.trailing_timestamps(first)
+    label: str | None = None
+    speaker = item.speaker
+    if body[:1] not in _QUOTE_CHARS:
+        label, body = _blocks.split_label(body)
+        if label is not None and body[:1] in _QUOTE_CHARS and body[-1:] in _QUOTE_CHARS:
+            label, speaker = None, label  # ``Ana Ruiz: “…”``
+    if body[:1] in _QUOTE_CHARS:
+        q = _blocks.quote(body)
+        if q is not None:
+            body, speaker = q
+        else:
+            body = body.strip(_QUOTE_CHARS + " ")
+    rest = "\n\n".join(paras[1:])
+    text = f"{body}\n\n{rest}" if rest else body
+    return Insight(label, text, speaker, stamps + trailing + item.stamps)
+
+
+def _lead_time(text: str) -> tuple[str, list[Timestamp]]:
+    """``04:12 — text`` -> ("text", [04:12])."""
+    m = _LEAD_TIME.fullmatch(text)
+    if m is None:
+        return text, []
+    stamps = [_blocks.timestamp(m.group(1))]
+    if m.group(2):
+        stamps.append(_blocks.timestamp(m.group(2)))
+    return m.group(3).strip(), stamps
+
+
+def _chapter_line(text: str) -> Chapter | None:
+    """``04:12 Topic``, ``[00:00–12:40] Topic``, ``Topic (00:08:06)`` as a chapter."""
+    m = _LEAD_TIME.fullmatch(text)
+    if m is not None:
+        start, end = m.group(1), m.group(2)
+        return Chapter(
+            title=_plain(m.group(3)),
+            start=start,
+            start_seconds=values.parse_timestamp(start),
+            end=end,
+            end_seconds=values.parse_timestamp(end) if end else None,
+        )
+    m = _TRAIL_TIME.fullmatch(text)
+    if m is not None:
+        start = m.group(2) or m.group(3)
+        return Chapter(_plain(m.group(1)), start, values.parse_timestamp(start))
+    return None
+
+
+def _chapters(out: list[Chapter], body: Sequence[int], lines: Sequence[str]) -> list[int]:
+    """Chapters from timestamped lines (a bare time line may precede its title); lines
+    under a chapter are its points (bullets) or summary. Returns the lines before the
+    first chapter that belong to none."""
+    idx = [i for i in body if lines[i]]
+    texts = {i: _plain(_marker_text(lines[i]) or lines[i]) for i in idx}
+    timed = any(_chapter_line(t) is not None or _blocks.is_time(t) for t in texts.values())
+    orphans: list[int] = []
+    summary: list[list[str]] = []
+    cur: Chapter | None = None
+    skip: int | None = None
+    for n, i in enumerate(idx):
+        if i == skip:
+            continue
+        text = texts[i]
+        chapter = _chapter_line(text) if timed else Chapter(text)
+        if chapter is None and _blocks.is_time(text) and n + 1 < len(idx):
+            nxt = texts[idx[n + 1]]
+            if not _blocks.is_time(nxt) and _chapter_line(nxt) is None:
+                chapter = Chapter(nxt, text, values.parse_timestamp(text))
+                skip = idx[n + 1]
+        if chapter is not None:
+            _close(cur, summary)
+            out.append(chapter)
+            cur, summary = chapter, []
+        elif cur is None:
+            orphans.append(i)
+        elif _blocks.strip_bullet(lines[i]) is not None:
+            cur.points.append(text)
+        elif summary and i - 1 >= 0 and lines[i - 1]:
+            summary[-1].append(text)
+        else:
+            summary.append([text])
+    _close(cur, summary)
+    return orphans
+
+
+def _close(chapter: Chapter | None, summary: list[list[str]]) -> None:
+    if chapter is not None and summary:
+        chapter.summary = "\n\n".join(" ".join(p) for p in summary)
+
+
+def _chapter_ends(chapters: list[Chapter]) -> None:
+    """A chapter without a written end ends where the next one starts."""
+    for a, b in itertools.pairwise(chapters):
+        if a.end is None and a.start is not None and b.start is not None:
+            a.end, a.end_seconds = b.start, b.start_seconds
+
+
+def _topics(body: Sequence[str]) -> list[str]:
+    """Topic tags: one a line, bulleted, or several on a line split at commas or dots."""
+    out: list[str] = []
+    for line in _blocks.nonblank(body):
+        text = _plain(_marker_text(line) or line)
+        for part in re.split(r"\s*[,;·•|]\s*|\s+(?=#)", text):
+            tag = part.strip().lstrip("#").strip()
+            if tag and tag not in out:
+                out.append(tag)
+    return out
+
+
+def _transcript(body: Sequence[str]) -> str | None:
+    """The transcript's paragraphs: a blank line or a new speaker turn (``Ana: …``,
+    ``[04:12] …``) starts one."""
+    paras: list[list[str]] = []
+    new = True
+    for line in body:
+        if not line:
+            new = True
+            continue
+        if new or _SPEAKER_TURN.match(line) or _LEAD_TIME.fullmatch(line):
+            paras.append([line])
+        else:
+            paras[-1].append(line)
+        new = False
+    return "\n\n".join(" ".join(p) for p in paras) or None
+
+
+def _first_nonblank(lines: Sequence[str]) -> int:
+    return next((i for i, ln in enumerate(lines) if ln), 0)
+
+
+def _last_nonblank(lines: Sequence[str]) -> int:
+    return next((i for i in range(len(lines) - 1, -1, -1) if lines[i]), -1)
