@@ -144,9 +144,11 @@ def _parse_all(
         reader(layout)  # an unknown name is an error before any work
     url = location if label == "url" else None  # the address it was fetched from
     if kind == "html":
-        from .htmltext import html_to_text
+        from .htmltext import html_to_text_and_url
 
-        found = read_text(html_to_text(text), source("html"), layout)
+        page_text, canonical = html_to_text_and_url(text)
+        found = read_text(page_text, source("html"), layout)
+        url = url or canonical
     elif "\x00" in text:
         raise ParseError("binary data, not a text page")
     else:

@@ -3,9 +3,11 @@
 An oracle for podsum's HTML front end, not part of CI (it needs Debian's chromium):
 
     apt-get install chromium
-    .venv/bin/python tests/oracle/innertext.py
+    .venv/bin/python tests/oracle/innertext.py             (tests/fixtures/*/*.html)
+    .venv/bin/python tests/oracle/innertext.py --snippets  (test_html.CHROMIUM_SNIPPETS)
 
-The tests then check that every HTML page and its browser text parse to the same id.
+The tests then check that podsum's lines for every HTML page are the browser's, and that
+both parse to the same id; ``--snippets`` checks the small cases test_html.py asserts.
 """
 
 from __future__ import annotations
@@ -56,7 +58,27 @@ def inner_text(page: Path) -> str:
     return html.unescape(m.group(1))
 
 
+def check_snippets() -> int:
+    """Chromium's innerText of each snippet, against what test_html.py expects."""
+    sys.path[:0] = [str(FIXTURES.parent)]
+    from test_html import CHROMIUM_SNIPPETS
+
+    wrong = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, (snippet, expected) in enumerate(CHROMIUM_SNIPPETS):
+            page = Path(tmp) / f"snippet{n}.html"
+            page.write_text(f"<!DOCTYPE html><meta charset=utf-8><body>{snippet}", encoding="utf-8")
+            got = inner_text(page).strip("\n")  # the body's own line breaks, at either end
+            if got != expected:
+                wrong += 1
+                print(f"{snippet!r}: Chromium {got!r}, test expects {expected!r}")
+    print(f"{len(CHROMIUM_SNIPPETS) - wrong} of {len(CHROMIUM_SNIPPETS)} snippets agree")
+    return 1 if wrong else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--snippets"]:
+        sys.exit(check_snippets())
     for page in sorted(FIXTURES.glob("*/*.html")):
         target = page.with_suffix(".innertext")
         target.write_text(inner_text(page), encoding="utf-8")
