@@ -8,6 +8,7 @@ line looks like mojibake, so clean pages never pay for it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -169,4 +170,155 @@ def fix_mojibake(line: str) -> str:
             line = _ftfy_fix()(line)
     if _SUSPECT_1253.search(line):
         line = fix_cp1253(line)
+    for _ in range(3):
+        # An emoji rebuilt from lossy mojibake splits the run around it, and a part may
+        # now decode on its own (and a decoded part may be lossy mojibake in turn).
+        if _LOSSY_LEAD not in line:
+            break
+        fixed = fix_lossy(line)
+        if fixed == line:
+            break
+        line = fix_cp1253(fixed) if _SUSPECT_1253.search(fixed) else fixed
     return line
+
+
+# --- lossy mojibake ---------------------------------------------------------------
+# UTF-8 read as ISO-8859-7 by a page that then dropped the bytes 0x80-0x9F (C1 controls
+# in that code page). A character of U+1F000-U+1FFFF is F0 9F b3 b4: F0 shows as "π",
+# 9F is always lost, and b3, b4 survive only when >= 0xA0. So "π" and the surviving
+# bytes are all that is left, and they determine the character only sometimes:
+#   π + b3 + b4          both survived: the emoji itself (🧠 = F0 9F A7 A0 -> "π§\xa0");
+#   (π + b4) x 2         regional indicators: b3 is always 0x87, b4 = 0xA6 + letter
+#                        (🇳🇴 -> "π³π΄"); a pair naming a region is its flag;
+#   π + one byte, or π   one of b3 and b4 lost: not determined.
+# No correct text has these sequences where they are repaired (a real "π" next to "³"
+# or "§" does not form them), and an undetermined remnant is only removed from the
+# start of a line, on a page that shows the damage unmistakably elsewhere.
+
+_LOSSY_LEAD = "π"
+
+
+def _iso8859_7(lo: int, hi: int) -> dict[str, int]:
+    """Character -> byte for the bytes lo..hi that ISO-8859-7 defines (0xAE it does not)."""
+    out = {}
+    for b in range(lo, hi + 1):
+        try:
+            out[bytes([b]).decode("iso8859_7")] = b
+        except UnicodeDecodeError:
+            continue
+    return out
+
+
+_CONT_BYTE = _iso8859_7(0xA0, 0xBF)  # continuation bytes that survive
+_CONT = re.escape("".join(_CONT_BYTE))
+_RI = re.escape("".join(c for c, b in _CONT_BYTE.items() if b >= 0xA6))  # A..Z
+_LOSSY_EMOJI = re.compile(f"π([{_CONT}])([{_CONT}])")
+# A whole run of regional-indicator remnants standing alone (no word character glued to
+# it), of at most eight flags: a longer run is not flags, and is left as it is.
+_LOSSY_FLAGS = re.compile(f"(?<!\\w)(?<!π[{_RI}])(?:π[{_RI}]){{2,16}}(?!π[{_RI}])(?![^\\Wπ])")
+# The start of a line made of emoji and remnants, then the text after it.
+_LEADING_REMNANTS = re.compile(
+    f"[ \t]*((?:π[{_CONT}]{{0,2}}|[\U0001f000-\U0001ffff\u200d\ufe0f])+)\\s+(?=\\S)"
+)
+_REMNANT = re.compile(f"π[{_CONT}]{{0,2}}")
+_SECTION_HEADER_END = re.compile(r"\s\d{1,6} insights?\s*$", re.IGNORECASE)
+# A curly apostrophe (E2 80 99) loses both trailing bytes and leaves "β": "Societyβs".
+_LOST_APOSTROPHE = re.compile("[A-Za-z]β[a-z]")
+
+# Regions with a flag emoji: ISO 3166-1 alpha-2, and the other pairs Unicode gives one.
+_REGION_CODES = """AC AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL
+    BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CP CR CU CV CW
+    CX CY CZ DE DG DJ DK DM DO DZ EA EC EE EG EH ER ES ET EU FI FJ FK FM FO FR GA GB GD
+    GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU IC ID IE IL IM IN
+    IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT
+    LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC
+    NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO
+    RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA TC TD TF
+    TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM UN US UY UZ VA VC VE VG VI VN VU WF
+    WS XK YE YT ZA ZM ZW"""
+_REGIONS = frozenset(_REGION_CODES.split())
+
+
+def _emoji_of(b3: int, b4: int) -> str | None:
+    cp = 0x1F000 | (b3 & 0x3F) << 6 | (b4 & 0x3F)
+    # Only a real symbol (or an emoji block newer than this Python's Unicode tables);
+    # an unassigned code point means the three characters were something else.
+    if unicodedata.category(chr(cp)) == "So" or 0x1F900 <= cp <= 0x1FAFF:
+        return chr(cp)
+    return None
+
+
+# What each remnant stands for, worked out once: "π§\xa0" -> 🧠, "π³π΄" -> 🇳🇴.
+_EMOJI_OF = {
+    f"π{c3}{c4}": e
+    for c3, b3 in _CONT_BYTE.items()
+    for c4, b4 in _CONT_BYTE.items()
+    if (e := _emoji_of(b3, b4)) is not None
+}
+_RI_CHAR = {chr(ord("A") + b - 0xA6): c for c, b in _CONT_BYTE.items() if b >= 0xA6}
+_FLAG_OF = {
+    "".join(f"π{_RI_CHAR[c]}" for c in code): "".join(chr(0x1F1E6 + ord(c) - 65) for c in code)
+    for code in _REGIONS
+    if all(c in _RI_CHAR for c in code)
+}
+
+
+def _lossy_emoji(m: re.Match[str]) -> str:
+    return _EMOJI_OF.get(m.group(), m.group())
+
+
+def _lossy_flags(m: re.Match[str]) -> str:
+    """Pair the run's letters from the left; a pair naming no region is left as it is
+    (its first remnant, then the next pair is tried one remnant on)."""
+    run = m.group()
+    if len(run) == 4:
+        return _FLAG_OF.get(run, run)
+    out = []
+    i = 0
+    while i < len(run):
+        flag = _FLAG_OF.get(run[i : i + 4])
+        if flag is not None:
+            out.append(flag)
+            i += 4
+        else:
+            out.append(run[i : i + 2])
+            i += 2
+    return "".join(out)
+
+
+def fix_lossy(line: str) -> str:
+    """Rebuild the emoji that lossy ISO-8859-7 mojibake still determines."""
+    if _LOSSY_LEAD not in line:
+        return line
+    return _LOSSY_FLAGS.sub(_lossy_flags, _LOSSY_EMOJI.sub(_lossy_emoji, line))
+
+
+def drop_lossy_remnants(raw: list[str], fixed: list[str]) -> tuple[list[str], list[int]]:
+    """Remove undetermined lossy remnants leading a line, on a page that has them.
+
+    ``raw`` are the lines before repair, ``fixed`` the same lines after ``fix_mojibake``.
+    Returns the lines and the indexes of those changed (each one an emoji lost). The page
+    must show the damage: an emoji or flag rebuilt, an apostrophe lost inside a word, or
+    two section headers led by remnants; otherwise a "π" leading a line is left alone.
+    """
+    leading: dict[int, re.Match[str]] = {}
+    for i, line in enumerate(fixed):
+        m = _LEADING_REMNANTS.match(line) if _LOSSY_LEAD in line else None
+        if m is not None and _LOSSY_LEAD in m.group(1):
+            leading[i] = m
+    if not leading or not _page_is_lossy(raw, fixed, leading):
+        return fixed, []
+    out = list(fixed)
+    for i, m in leading.items():
+        kept = _REMNANT.sub("", m.group(1))  # emoji rebuilt beside the remnants stay
+        out[i] = (kept + " " if kept else "") + out[i][m.end() :]
+    return out, list(leading)
+
+
+def _page_is_lossy(raw: list[str], fixed: list[str], leading: dict[int, re.Match[str]]) -> bool:
+    for before, after in zip(raw, fixed, strict=True):
+        if _LOSSY_LEAD in before and fix_lossy(before) != before:
+            return True
+        if "β" in after and _LOST_APOSTROPHE.search(after):
+            return True
+    return sum(1 for i in leading if _SECTION_HEADER_END.search(fixed[i])) >= 2

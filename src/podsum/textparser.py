@@ -32,6 +32,7 @@ from . import values
 from .errors import ParseError
 from .model import Insight, ParseWarning, Related, Section, Source, Summary
 from .repair import (
+    drop_lossy_remnants,
     fix_mojibake,
     normalise_spaces,
     strip_controls,
@@ -71,7 +72,18 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
     text, escaped = strip_escapes(text)
     lines = text.split("\n")
     if not text.isascii():
+        raw = lines
         lines = [ln if ln.isascii() else fix_mojibake(ln) for ln in lines]
+        if "π" in text:  # the lead byte of an emoji, after a lossy ISO-8859-7 reading
+            lines, dropped = drop_lossy_remnants(raw, lines)
+            warnings.extend(
+                ParseWarning(
+                    "mojibake-unrepaired",
+                    "removed the remains of an emoji that lossy mojibake left undetermined",
+                    i + 1,
+                )
+                for i in dropped
+            )
     dirty_line = None
     if not "".join(lines).isprintable():
         # Some line has a control, bidi, tab, non-breaking space or joiner in it.
@@ -175,10 +187,10 @@ def _meta(text: str) -> _Meta | None:
             known += 1
         else:
             unknown.append(cell)
+        if len(unknown) > 1:
+            return None  # a title with pipes in it, not a meta line
     if known < 2 and not (known == 1 and text.startswith("|")):
         return None
-    if len(unknown) > 1:
-        return None  # a title with pipes in it, not a meta line
     meta.category = unknown[0] if unknown else None
     return meta
 
@@ -381,35 +393,40 @@ def parse_text(text: str, source: Source) -> Summary:
     return parse_lines(clean_lines(text, warnings), source, warnings)
 
 
-def is_atmes(cleaned: list[str]) -> bool:
+class Scan(NamedTuple):
+    """The lines that anchor an atmes page: meta lines and block markers, in order."""
+
+    metas: list[tuple[int, _Meta]]
+    markers: list[tuple[int, Marker]]
+
+
+def scan(cleaned: list[str]) -> Scan:
+    """One pass over the lines for every anchor (shared by page splitting and parsing)."""
+    metas = [(i, m) for i, line in enumerate(cleaned) if "|" in line and (m := _meta(line))]
+    at = {i for i, _ in metas}
+    return Scan(metas, [mk for mk in _marker_lines(cleaned, 0) if mk[0] not in at])
+
+
+def is_atmes(found: Scan) -> bool:
     """The structure only an atmes page has: its meta line or an ``N insights`` header."""
-    for line in cleaned:
-        if not line:
-            continue
-        if line[-3:] in _TAILS and _section_header(line) is not None:
-            return True
-        if "|" in line and _meta(line) is not None:
-            return True
-    return False
+    return bool(found.metas) or any(m.kind == "section" for _, m in found.markers)
 
 
 _RANK = {"meta": 0, "tldr": 1, "section": 2, "bottom": 3, "related": 4}
 
 
-def page_starts(cleaned: list[str]) -> list[int]:
+def page_starts(cleaned: list[str], found: Scan) -> list[int]:
     """Where each atmes page in ``cleaned`` begins: its title line.
 
     A page's blocks come in a fixed order (meta line, TL;DR, sections, Bottom Line, More
     from), so a block that comes earlier in that order than the one before it, or a
     second meta line, TL;DR, Bottom Line or More from, opens the next page.
     """
-    found = [(i, "meta") for i, line in enumerate(cleaned) if "|" in line and _meta(line)]
-    meta_at = {i for i, _ in found}
-    found += [(i, m.kind) for i, m in _marker_lines(cleaned, 0) if i not in meta_at]
-    found.sort()
+    metas = {i for i, _ in found.metas}
+    anchors = sorted([(i, "meta") for i in metas] + [(i, m.kind) for i, m in found.markers])
     starts: list[int] = []
     prev = -1
-    for n, (i, kind) in enumerate(found):
+    for n, (i, kind) in enumerate(anchors):
         rank = _RANK[kind]
         title = i - 1
         while title > 0 and not cleaned[title]:
@@ -420,34 +437,36 @@ def page_starts(cleaned: list[str]) -> list[int]:
             or (rank == prev and kind != "section")
             # A page with no meta line after a page with no sections: its title line
             # ("Episode | Show") stands right before its first block.
-            or (rank <= 2 and title > 0 and _is_title_line(cleaned[title]))
+            or (rank <= 2 and title > 0 and title not in metas and _is_title(cleaned[title]))
         ):
             starts.append(max(title, 0))
         prev = rank
     return starts
 
 
-def _is_title_line(line: str) -> bool:
-    return " | " in line and values.split_title(line)[1] is not None and _meta(line) is None
+def _is_title(line: str) -> bool:
+    return " | " in line and values.split_title(line)[1] is not None
 
 
 def parse_lines(
-    cleaned: list[str], source: Source, warnings: list[ParseWarning], first_lineno: int = 1
+    cleaned: list[str],
+    source: Source,
+    warnings: list[ParseWarning],
+    first_lineno: int = 1,
+    found: Scan | None = None,
 ) -> Summary:
-    """Parse the cleaned lines of one atmes page (``first_lineno``: where they start)."""
+    """Parse the cleaned lines of one atmes page (``first_lineno``: where they start;
+    ``found``: their scan, when the caller has it already)."""
+    if found is None:
+        found = scan(cleaned)
     lines: list[Line] = list(enumerate(cleaned, start=first_lineno))
     extra: list[Line] = []
     no_blanks = "" not in cleaned[_first_nonblank(cleaned) : _last_nonblank(cleaned) + 1]
 
-    # Find the meta line and the first block marker: they anchor the title.
-    meta_at: int | None = None
-    meta: _Meta | None = None
-    for i, (_, t) in enumerate(lines):
-        if t and (meta := _meta(t)) is not None:
-            meta_at = i
-            break
+    # The first meta line and the block markers after it anchor the title.
+    meta_at, meta = found.metas[0] if found.metas else (None, None)
     start = meta_at + 1 if meta_at is not None else 0
-    markers = _marker_lines(cleaned, start)
+    markers = [mk for mk in found.markers if mk[0] >= start]
     if meta_at is None and not markers:
         raise ParseError("no summary found (no meta line, TL;DR, sections or bottom line)")
 
