@@ -27,7 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from corpus import SEED, build, scaled_seed  # noqa: E402
+from corpus import SAMPLES, SEED, build, scaled_seed  # noqa: E402
 
 import podsum  # noqa: E402
 
@@ -77,6 +77,86 @@ def text_parse(pages: list[Path]) -> dict[str, float]:
         "ratio": ours / theirs,
         "pages_per_s": len(pages) / ours,
     }
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _vs_ftfy(data: bytes) -> tuple[float, float]:
+    """(podsum.parse, ftfy.fix_text) seconds for one page, measured side by side."""
+    import ftfy
+
+    from podsum.decode import decode_bytes
+
+    text, _ = decode_bytes(data)
+    return _interleaved(lambda: podsum.parse(data), lambda: ftfy.fix_text(text), 200, 40, rounds=7)
+
+
+def layouts() -> dict[str, float]:
+    """The seed alone, then each layout's pages (its golden fixtures), against ftfy on the
+    same text; and how fast pages that are no summary are refused."""
+    out: dict[str, float] = {}
+    a, b = _vs_ftfy(SEED.read_bytes())
+    out["seed_us"], out["seed_ratio"] = a * 1e6, a / b
+    seed_us = a
+    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        if folder.name == "negative":
+            continue
+        pages = sorted(folder.glob("*.txt"))
+        ratios = [x / y for x, y in map(_vs_ftfy, (p.read_bytes() for p in pages))]
+        out[f"layout_{folder.name}_ratio"] = max(ratios) if ratios else float("nan")
+        out[f"layout_{folder.name}_pages"] = len(pages)
+    slowest = 0.0
+    for page in sorted((FIXTURES / "negative").glob("*.txt")):
+        data = page.read_bytes()
+
+        def refuse(data: bytes = data, name: str = page.name) -> None:
+            try:
+                podsum.parse(data)
+            except podsum.ParseError:
+                return
+            raise AssertionError(f"{name} was not refused")
+
+        slowest = max(slowest, best(refuse, 200) * len(SEED.read_bytes()) / len(data))
+    out["refuse_us_per_seed_size"] = slowest * 1e6
+    out["refuse_vs_seed"] = slowest / seed_us
+    return out
+
+
+def several_pages() -> dict[str, float]:
+    """A running summaries.txt: every fixture page one after another, up to 10 MB."""
+    from podsum.decode import decode_bytes
+
+    texts = [
+        decode_bytes(p.read_bytes())[0].rstrip("\n") + "\n"
+        for p in sorted(FIXTURES.glob("*/*.txt"))
+        if p.parent.name != "negative"
+    ]
+    one = "".join(texts)
+    reps = max(1, 10_000_000 // len(one.encode("utf-8")))
+    data = (one * reps).encode("utf-8")
+    t = time.perf_counter()
+    found = podsum.parse_all(data)
+    elapsed = time.perf_counter() - t
+    assert len(found) == len(texts) * reps, (len(found), len(texts) * reps)
+    return {"mb": len(data) / 1e6, "pages": len(found), "seconds": elapsed}
+
+
+def html_to_text_vs_soup() -> dict[str, float]:
+    """Why HTML goes through lxml's parser events: the same page's text by podsum and by
+    a BeautifulSoup tree (lxml builder), side by side."""
+    from bs4 import BeautifulSoup
+
+    from podsum.htmltext import html_to_text
+
+    html = (SAMPLES / "bg2-china-open-source.html").read_text(encoding="utf-8")
+    a, b = _interleaved(
+        lambda: html_to_text(html),
+        lambda: BeautifulSoup(html, "lxml").get_text("\n"),
+        50,
+        50,
+    )
+    return {"podsum_ms": a * 1e3, "soup_ms": b * 1e3, "ratio": b / a}
 
 
 def html_parse(pages: list[Path]) -> dict[str, float]:
@@ -229,6 +309,9 @@ def main() -> None:
         "cold": cold_start(),
         "ingest": ingest(2_000 if args.quick else 10_000),
         "scaling": scaling(),
+        "layouts": layouts(),
+        "several": several_pages(),
+        "soup": html_to_text_vs_soup(),
     }
     report = render(results)
     print(report)
@@ -238,11 +321,49 @@ def main() -> None:
 
 def render(r: dict[str, dict[str, float]]) -> str:
     t, h, c, i, s = r["text"], r["html"], r["cold"], r["ingest"], r["scaling"]
+    lay, sev, soup = r["layouts"], r["several"], r["soup"]
+    names = sorted(k[len("layout_") : -len("_ratio")] for k in lay if k.endswith("_ratio"))
 
     def mark(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
     rows = [
+        (
+            "the sample page: `podsum.parse` vs `ftfy.fix_text`, same page",
+            f"{lay['seed_us']:.0f} µs, **{lay['seed_ratio']:.3f}x**",
+            "<= 0.10x",
+            mark(lay["seed_ratio"] <= 0.10),
+        ),
+        *(
+            (
+                f"layout `{n}`: slowest of its {lay[f'layout_{n}_pages']:.0f} pages vs"
+                " `ftfy.fix_text`",
+                f"**{lay[f'layout_{n}_ratio']:.3f}x**",
+                "<= 0.10x",
+                mark(lay[f"layout_{n}_ratio"] <= 0.10),
+            )
+            for n in names
+        ),
+        (
+            "a page that is no summary (tests/fixtures/negative, slowest, per seed-size)"
+            " refused vs the sample parsed",
+            f"{lay['refuse_us_per_seed_size']:.0f} µs = **{lay['refuse_vs_seed']:.2f}x**",
+            "<= 1.0x",
+            mark(lay["refuse_vs_seed"] <= 1.0),
+        ),
+        (
+            "a running summaries.txt: every fixture page repeated to ~10 MB",
+            f"{sev['pages']:,.0f} records from {sev['mb']:.1f} MB in **{sev['seconds']:.2f} s**",
+            "one record per page, < 10 s",
+            mark(sev["seconds"] < 10),
+        ),
+        (
+            "HTML to text: lxml parser events vs a BeautifulSoup tree (lxml builder)",
+            f"{soup['podsum_ms']:.2f} ms vs {soup['soup_ms']:.2f} ms:"
+            f" BeautifulSoup **{soup['ratio']:.1f}x** slower",
+            "(why lxml events)",
+            "",
+        ),
         (
             "text parse vs `ftfy.fix_text`, same page",
             f"{t['podsum_us']:.0f} µs vs {t['ftfy_us']:.0f} µs = **{t['ratio']:.3f}x**"

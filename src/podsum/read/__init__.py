@@ -88,10 +88,37 @@ def _detected(page: Page) -> list[Reader]:
 
 
 def _starts(page: Page, found: list[Reader]) -> list[int]:
-    starts = sorted({i for r in found for i in r.page_starts(page)})
+    """Where each page begins, from every detected layout's ``page_starts``.
+
+    A layout's start counts only when the lines from it on hold that layout's markers
+    before the next start of the same layout: a start that one layout finds inside
+    another layout's page (a date line, a title-like line) is passed over, and so are
+    starts other layouts find inside a confirmed page.
+    """
+    candidates = sorted({(i, n) for n, r in enumerate(found) for i in r.page_starts(page)})
+    starts: list[int] = []
+    k = 0
+    while k < len(candidates):
+        at, n = candidates[k]
+        r = found[n]
+        end = k + 1
+        while True:
+            stop = candidates[end][0] if end < len(candidates) else len(page.lines)
+            if r.detect(_part(page, at, stop)):
+                starts.append(at)
+                k = end
+                break
+            if end >= len(candidates) or candidates[end][1] == n:
+                k += 1  # not a page of this layout after all
+                break
+            end += 1
     if starts:
         starts[0] = 0  # chrome before the first page belongs to it
     return starts
+
+
+def _part(page: Page, a: int, b: int) -> Page:
+    return Page(page.lines[a:b], page.source, [], offset=page.offset + a)
 
 
 def _parse_one(page: Page, forced: str | None) -> Summary:
@@ -129,7 +156,8 @@ def _read_pages(page: Page, starts: list[int], layout: str | None) -> list[Summa
         own = [w for w in page.warnings if w.line is not None and first <= w.line <= last]
         if a == 0:
             own += [w for w in page.warnings if w.line is None]
-        part = Page(page.lines[a:b], page.source, own, offset=page.offset + a)
+        part = _part(page, a, b)
+        part.warnings = own
         try:
             out.append(_parse_one(part, layout))
         except ParseError as exc:
