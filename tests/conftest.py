@@ -31,6 +31,11 @@ def record_of(data: str | bytes) -> dict[str, Any]:
     return valid(podsum.parse(data).to_dict())
 
 
+def page_id(page: Path) -> str:
+    """A fixture's test id: ``<layout>/<case>`` (case names repeat across layouts)."""
+    return f"{page.parent.name}/{page.name}"
+
+
 def fixture_pages(layout: str = "*") -> list[Path]:
     """Golden pages: tests/fixtures/<layout>/<case>.txt|.html, each beside its .json."""
     return sorted(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import ATMES, ROOT, SEED, fixture_pages, run_cli, valid
+from conftest import ATMES, ROOT, SEED, fixture_pages, page_id, run_cli, valid
 
 _ESC = re.compile("[\x1b\x9b\x9d]")
 
@@ -56,7 +56,7 @@ def test_output_is_deterministic() -> None:
     assert a == b and a
 
 
-@pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", fixture_pages(), ids=page_id)
 def test_parse_pipe_show_equals_show(page: Path) -> None:
     direct = run_cli("show", str(page), "--format", "md")
     parsed = run_cli("parse", str(page))
@@ -68,7 +68,7 @@ def test_parse_pipe_show_equals_show(page: Path) -> None:
     assert again["id"] == json.loads(parsed.stdout)["id"]
 
 
-@pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", fixture_pages(), ids=page_id)
 def test_cards_piped_have_no_escape_codes(page: Path) -> None:
     for env in ({"NO_COLOR": "1"}, {}):
         proc = run_cli("show", str(page), env=env)

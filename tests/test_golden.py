@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ATMES, SEED, fixture_pages, record_of
+from conftest import ATMES, SEED, fixture_pages, page_id, record_of
 
 
-@pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", fixture_pages(), ids=page_id)
 def test_page_matches_expected_json(page: Path) -> None:
     expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
     assert record_of(page.read_bytes()) == expected

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import podsum
-from conftest import ATMES, FIXTURES, record_of
+from conftest import ATMES, FIXTURES, page_id, record_of
 from podsum.htmltext import canonical_url, html_to_text, html_to_text_and_url
 
 HTML_PAGES = sorted(FIXTURES.glob("*/*.html"))
@@ -32,7 +32,7 @@ def _browser_text(page: Path) -> str:
     return page.with_suffix(".innertext").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("page", HTML_PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", HTML_PAGES, ids=page_id)
 def test_lines_match_the_browsers_inner_text(page: Path) -> None:
     s = podsum.parse(page.read_bytes())
     assert s.source.kind == "html"
@@ -46,12 +46,12 @@ def test_lines_match_the_browsers_inner_text(page: Path) -> None:
     assert ours == browser
 
 
-@pytest.mark.parametrize("page", HTML_PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", HTML_PAGES, ids=page_id)
 def test_html_and_browser_text_give_the_same_id(page: Path) -> None:
     assert record_of(page.read_bytes())["id"] == record_of(_browser_text(page))["id"]
 
 
-@pytest.mark.parametrize("page", HTML_PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", HTML_PAGES, ids=page_id)
 def test_no_script_or_hidden_text_anywhere(page: Path) -> None:
     dumped = json.dumps(record_of(page.read_bytes()), ensure_ascii=False)
     for marker in HIDDEN_MARKERS:
@@ -230,7 +230,7 @@ def test_every_html_fixture_has_a_known_address() -> None:
     assert sorted(PAGE_URLS) == sorted(f"{p.parent.name}/{p.name}" for p in HTML_PAGES)
 
 
-@pytest.mark.parametrize("page", HTML_PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", HTML_PAGES, ids=page_id)
 def test_the_saved_pages_address(page: Path) -> None:
     text = page.read_text(encoding="utf-8", errors="replace")
     url = PAGE_URLS.get(f"{page.parent.name}/{page.name}")

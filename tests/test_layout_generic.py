@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import podsum
-from conftest import NEGATIVE, fixture_pages, record_of
+from conftest import NEGATIVE, fixture_pages, page_id, record_of
 
 GENERIC = fixture_pages("generic")
 NEGATIVES = sorted(NEGATIVE.glob("*.txt"))
@@ -42,7 +42,7 @@ def test_there_are_generic_and_negative_pages() -> None:
 # --- the fixtures -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", NEGATIVES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", NEGATIVES, ids=page_id)
 def test_negative_page_is_refused(page: Path) -> None:
     assert not page.with_suffix(".json").exists(), "a refused page has no expected record"
     assert _refusal(page.read_bytes().decode("utf-8")).startswith(REFUSED)
@@ -68,7 +68,7 @@ def test_refusal_says_what_is_missing(name: str, reason: str) -> None:
     assert message.startswith(REFUSED) and reason in message, message
 
 
-@pytest.mark.parametrize("page", GENERIC, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", GENERIC, ids=page_id)
 def test_generic_page_is_read_by_the_generic_reader(page: Path) -> None:
     r = record_of(page.read_bytes())
     assert r["layout"] == "generic"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import podsum
-from conftest import FIXTURES, record_of
+from conftest import FIXTURES, page_id, record_of
 from podsum.read import detect_layouts
 
 PAGES = FIXTURES / "ulisten"
@@ -184,6 +184,6 @@ def test_three_pages_in_one_text_give_the_single_page_records() -> None:
     assert [s.extra_lines[0] for s in together] == ["Skip to content"] * 3
 
 
-@pytest.mark.parametrize("page", sorted(PAGES.glob("*.txt")), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", sorted(PAGES.glob("*.txt")), ids=page_id)
 def test_every_fixture_reads_as_ulisten(page: Path) -> None:
     assert podsum.parse(page.read_bytes()).layout == "ulisten"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import podsum
-from conftest import FIXTURES, fixture_pages
+from conftest import FIXTURES, fixture_pages, page_id
 from podsum.api import detect_kind
 from podsum.decode import decode_bytes
 from podsum.read import LAYOUTS, detect_layouts
@@ -34,7 +34,7 @@ def test_no_fixture_folder_without_a_layout() -> None:
     assert folders <= {*LAYOUTS, "negative"}
 
 
-@pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("page", fixture_pages(), ids=page_id)
 def test_fixture_is_detected_as_its_own_layout_only(page: Path) -> None:
     layout = page.parent.name
     expected = [] if layout == "generic" else [layout]

@@ -7,7 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import podsum
-from conftest import fixture_pages, valid
+from conftest import fixture_pages, page_id, valid
+from podsum.model import Chapter, Insight, Person, Related, Section, Source, Timestamp
+from podsum.values import parse_timestamp
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -118,7 +120,7 @@ def test_markdown_round_trip_keeps_the_id(page: str) -> None:
     assert back.source.kind == "markdown"
 
 
-@pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", fixture_pages(), ids=page_id)
 def test_fixture_markdown_round_trip(page: object) -> None:
     from pathlib import Path
 
@@ -128,3 +130,145 @@ def test_fixture_markdown_round_trip(page: object) -> None:
     assert valid(back.to_dict())["id"] == s.id
     json_back = podsum.parse(podsum.render(s, "json"))
     assert json_back.to_dict() == s.to_dict()
+
+
+# --- any record: Markdown reads back to the same content ---------------------------
+
+# One-line text as a record holds it: any letters, marks of punctuation and symbols,
+# blanks anywhere (tabs too), nothing a reader would clean away.
+LINE = st.text(
+    alphabet=st.characters(
+        categories=["L", "M", "N", "P", "S", "Zs"],
+        include_characters="\t",
+        exclude_characters="\u2028\u2029\x85",
+    ),
+    max_size=30,
+)
+# Markdown-shaped text is the hostile case: make it likely.
+MARKUP = st.sampled_from(
+    [
+        *("# x", "## TL;DR", "### x", "- x", "- speaker: x", "- at: 1:00", "  x", "1. x"),
+        *("> x", "x)", "[bold]x[/]", "Transcript", "Chapters", "Overview", "More from x"),
+        *("x (3 insights)", "start: 00:00", "end:", "\\", "&#32;", "a, b", "---", "`x`", ""),
+    ]
+)
+ONE_LINE = st.one_of(LINE, MARKUP, st.builds("".join, st.lists(st.one_of(LINE, MARKUP))))
+NONEMPTY_LINE = ONE_LINE.filter(bool)
+# Multi-paragraph text: lines joined by "\n", paragraphs by "\n\n", as every reader
+# writes them (a line of blanks only is text; an empty line is a paragraph break).
+PARAGRAPHS = st.lists(st.lists(NONEMPTY_LINE, min_size=1, max_size=3), min_size=1, max_size=3).map(
+    lambda paras: "\n\n".join("\n".join(p) for p in paras)
+)
+TIME = st.one_of(st.sampled_from(["00:00", "03:15", "1:02:03", "99:99", "45"]), ONE_LINE)
+SECONDS = st.one_of(st.none(), st.integers(0, 10**6))
+
+
+@st.composite
+def timestamps(draw: st.DrawFn) -> list[Timestamp]:
+    stamps = []
+    for at in draw(st.lists(TIME, max_size=3)):
+        exact = draw(st.booleans())
+        stamps.append(Timestamp(at, parse_timestamp(at) if exact else draw(SECONDS)))
+    return stamps
+
+
+@st.composite
+def chapters(draw: st.DrawFn) -> Chapter:
+    start, end = draw(st.one_of(st.none(), TIME)), draw(st.one_of(st.none(), TIME))
+    return Chapter(
+        draw(ONE_LINE),
+        start,
+        parse_timestamp(start) if start is not None and draw(st.booleans()) else draw(SECONDS),
+        end,
+        parse_timestamp(end) if end is not None and draw(st.booleans()) else draw(SECONDS),
+        draw(st.one_of(st.none(), PARAGRAPHS)),
+        draw(st.lists(ONE_LINE, max_size=3)),
+    )
+
+
+INSIGHTS = st.builds(
+    Insight,
+    st.one_of(st.none(), ONE_LINE),
+    st.one_of(st.just(""), PARAGRAPHS),
+    st.one_of(st.none(), ONE_LINE),
+    timestamps(),
+)
+SECTIONS = st.builds(
+    Section,
+    st.sampled_from([None, "🇨🇳", "🧠", "1️⃣", "👩🏽\u200d💻", "❤️"]),
+    ONE_LINE,
+    st.one_of(st.none(), st.integers(0, 999_999)),
+    st.lists(INSIGHTS, max_size=3),
+)
+RELATED = st.builds(
+    Related,
+    st.one_of(st.none(), NONEMPTY_LINE),
+    st.one_of(st.none(), ONE_LINE),
+    st.one_of(st.none(), ONE_LINE),
+    SECONDS,
+    st.one_of(st.none(), ONE_LINE),
+    st.one_of(st.none(), PARAGRAPHS),
+    st.one_of(st.none(), ONE_LINE),
+    SECONDS,
+)
+OPT_TEXT = st.one_of(st.none(), st.just(""), PARAGRAPHS)
+OPT_LINE = st.one_of(st.none(), ONE_LINE)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> podsum.Summary:
+    return podsum.Summary(
+        title=draw(ONE_LINE),
+        source=Source("json", None, "", "utf-8"),
+        layout=draw(st.sampled_from(["atmes", "longcut", "generic"])),
+        url=draw(OPT_LINE),
+        show=draw(OPT_LINE),
+        episode_number=draw(OPT_LINE),
+        category=draw(OPT_LINE),
+        published=draw(OPT_LINE),
+        views=draw(SECONDS),
+        duration=draw(OPT_LINE),
+        duration_seconds=draw(SECONDS),
+        people=draw(
+            st.lists(
+                st.builds(Person, ONE_LINE, st.sampled_from([None, "host", "guest"]), OPT_LINE),
+                max_size=3,
+            )
+        ),
+        topics=draw(st.lists(ONE_LINE, max_size=3)),
+        tldr=draw(OPT_TEXT),
+        overview=draw(OPT_TEXT),
+        sections=draw(st.lists(SECTIONS, max_size=3)),
+        chapters=draw(st.lists(chapters(), max_size=3)),
+        bottom_line=draw(OPT_TEXT),
+        related_channel=draw(st.one_of(st.none(), NONEMPTY_LINE)),
+        related=draw(st.lists(RELATED, max_size=2)),
+        transcript=draw(OPT_TEXT),
+    )
+
+
+def _content(s: podsum.Summary) -> dict[str, object]:
+    return {k: v for k, v in s.to_dict().items() if k not in ("source", "warnings")}
+
+
+@SETTINGS
+@given(records())
+def test_markdown_reads_back_any_record(s: podsum.Summary) -> None:
+    md = podsum.render(s, "md")
+    back = podsum.parse(md)
+    assert _content(back) == _content(s), md
+    assert not back.warnings, md
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records(), st.sampled_from([24, 40, 80]))
+def test_text_and_cards_show_any_record(s: podsum.Summary, width: int) -> None:
+    from rich.cells import cell_len
+
+    text = podsum.render(s, "text")
+    cards = podsum.render(s, "cards", width=width, transcript=True)
+    assert max(cell_len(line) for line in cards.splitlines()) <= width  # terminal cells
+    for c in s.chapters:
+        assert c.title in text
+    if s.transcript:
+        assert text.endswith(s.transcript + "\n")

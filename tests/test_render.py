@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import podsum
-from conftest import ATMES, SEED, fixture_pages
+from conftest import ATMES, SEED, fixture_pages, page_id
 
 HOSTILE = ATMES / "hostile-markup-escapes.txt"
 ESC = re.compile(r"[\x1b\x9b\x9d]")
@@ -29,7 +29,7 @@ def _front_matter(md: str) -> dict[str, object]:
     return loaded
 
 
-@pytest.mark.parametrize("page", fixture_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", fixture_pages(), ids=page_id)
 def test_front_matter_is_valid_yaml_with_the_right_values(page: object) -> None:
     s = _summary(page)
     fm = _front_matter(podsum.render(s, "md"))
@@ -107,6 +107,21 @@ def test_reserved_headings_in_section_titles_round_trip() -> None:
     s.sections[2].emoji = None
     back = podsum.parse(podsum.render(s, "md"))
     assert back.to_dict(with_id=False)["sections"] == s.to_dict(with_id=False)["sections"]
+    assert back.id == s.id
+
+
+@pytest.mark.parametrize("title", ["Overview", "Chapters", "Transcript", "Bottom line", "Related"])
+def test_schema_2_block_names_as_section_titles_round_trip(title: str) -> None:
+    s = _summary(SEED)
+    s.sections[0].title = title
+    s.sections[0].emoji = None
+    s.sections[0].declared_insights = None
+    md = podsum.render(s, "md")
+    assert f"\n## &#{ord(title[0])};{title[1:]}\n" in md  # never the block's own heading
+    back = podsum.parse(md)
+    assert back.sections[0].title == title
+    assert (back.overview, back.chapters, back.transcript) == (None, [], None)
+    assert (back.bottom_line, len(back.related)) == (s.bottom_line, len(s.related))
     assert back.id == s.id
 
 

@@ -32,8 +32,12 @@ def escape_line(line: str) -> str:
     m = _ORDERED.match(line)
     if m:
         return m.group(1) + "\\" + m.group(2) + line[m.end() :]
-    if line[:1] in "#>+-=*":
+    if line[:1] and line[0] in "#>+-=*":
         return "\\" + line
+    if line[:1].isspace():
+        # Leading blanks would indent the line into a code block or a list item's
+        # continuation (or be trimmed); a character reference keeps them as text.
+        return entity_first(line)
     return line
 
 

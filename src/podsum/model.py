@@ -24,6 +24,11 @@ _NOT_HASHED = ("id", "source", "warnings", "extra_lines", "layout", "url")
 # could read keeps the id schema 1 gave it.
 _NEW_FIELDS = ("episode_number", "people", "topics", "overview", "chapters", "transcript")
 _NEW_INSIGHT_FIELDS = ("speaker", "timestamps")
+# Text fields that may hold paragraphs (joined by a blank line); every other text field
+# is one line.
+MULTILINE_FIELDS = frozenset(
+    ("tldr", "overview", "bottom_line", "transcript", "text", "summary", "description", "about")
+)
 
 
 @dataclass(slots=True)

@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from .model import ParseWarning, Summary
+from .model import MULTILINE_FIELDS, ParseWarning, Summary
 from .repair import strip_controls, strip_escapes
-
-_TEXT_FIELDS = {"tldr", "bottom_line", "text", "description"}  # may hold paragraphs
 
 
 def _clean(value: str, multiline: bool) -> str:
@@ -29,7 +27,7 @@ def _walk(obj: Any) -> bool:
             continue
         value = getattr(obj, f.name)
         if isinstance(value, str):
-            cleaned = _clean(value, f.name in _TEXT_FIELDS)
+            cleaned = _clean(value, f.name in MULTILINE_FIELDS)
             if cleaned != value:
                 setattr(obj, f.name, cleaned)
                 changed = True

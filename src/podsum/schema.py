@@ -14,13 +14,13 @@ from typing import Any
 
 from . import model
 
-# No control characters in text; newline only in fields that may hold paragraphs.
+# No control characters in text; newline only in fields that may hold paragraphs
+# (model.MULTILINE_FIELDS).
 _TEXT: dict[str, Any] = {
     "type": "string",
     "pattern": "^[^\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]*$",
 }
 _LINE: dict[str, Any] = {"type": "string", "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
-_MULTILINE = {"tldr", "overview", "bottom_line", "transcript", "text", "summary", "description"}
 _OVERRIDES: dict[str, dict[str, Any]] = {
     "Summary.published": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
     "Summary.layout": {"type": "string", "pattern": "^[a-z]+$"},
@@ -55,7 +55,7 @@ def _field(owner: type, name: str, hint: Any) -> dict[str, Any]:
     if typing.get_origin(hint) is list:
         return {"type": "array", "items": _field(owner, name, args[0])}
     if hint is str:
-        return _TEXT if name in _MULTILINE else _LINE
+        return _TEXT if name in model.MULTILINE_FIELDS else _LINE
     if hint is int:
         return {"type": "integer", "minimum": 0}
     if dataclasses.is_dataclass(hint):
@@ -66,10 +66,7 @@ def _field(owner: type, name: str, hint: Any) -> dict[str, Any]:
 def _object(cls: type, head: dict[str, Any] | None = None) -> dict[str, Any]:
     hints = typing.get_type_hints(cls, vars(model))
     props = dict(head or {})
-    props.update(
-        (f.name, _field(cls, f.name, hints[f.name]))
-        for f in dataclasses.fields(cls)
-    )
+    props.update((f.name, _field(cls, f.name, hints[f.name])) for f in dataclasses.fields(cls))
     return {
         "type": "object",
         "properties": props,

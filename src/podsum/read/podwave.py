@@ -273,9 +273,7 @@ def _split_blocks(lines: list[str], start: int, end: int) -> list[tuple[str, str
 
 
 def _is_content(line: str) -> bool:
-    return (
-        _range(line) is not None or _heading_kind(line) is not None or bool(_LABEL.match(line))
-    )
+    return _range(line) is not None or _heading_kind(line) is not None or bool(_LABEL.match(line))
 
 
 def _starts_topics(lines: list[str], i: int) -> bool:

@@ -16,38 +16,78 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Summary
-from .plain import meta_parts, section_heading
+from ..model import Chapter, Insight, Person, Summary
+from .plain import (
+    bios,
+    byline,
+    chapter_times,
+    meta_parts,
+    people_groups,
+    section_heading,
+    stamps_text,
+    topics_line,
+)
 
 
 def _header(s: Summary) -> Panel:
     body = Text(s.title or "(untitled)", style="bold")
-    if s.show:
-        body.append("\n")
-        body.append(s.show, style="italic")
-    meta = meta_parts(s)
-    if meta:
-        body.append("\n")
-        body.append(" · ".join(meta), style="dim")
+    for line, style in (
+        (s.show, "italic"),
+        (" · ".join(meta_parts(s)), "dim"),
+        ("\n".join(people_groups(s.people)), ""),  # a line per role: they can be long
+        (topics_line(s.topics), "green"),
+        (s.url, "dim"),
+    ):
+        if line:
+            body.append("\n")
+            body.append(line, style=style)
     return Panel(body, box=box.HEAVY, border_style="cyan", padding=(0, 1))
 
 
-def _section(
-    sec_title: Text, insights: list[tuple[str | None, str]], subtitle: str
-) -> Panel:
+def _insight(ins: Insight) -> Text:
+    # As in the text form: a label carries its times; a quote has them in its byline.
+    entry = Text(ins.title or "", style="bold")
+    stamps = stamps_text(ins) if ins.title else None
+    if stamps:
+        entry.append(" ")
+        entry.append(stamps, style="dim")
+    for part, style in ((ins.text, ""), (byline(ins, with_stamps=not ins.title), "dim")):
+        if part:
+            if entry:
+                entry.append("\n")
+            entry.append(part, style=style)
+    return entry
+
+
+def _people(people: list[Person]) -> Panel:
+    body = Table.grid(padding=(0, 1))
+    body.add_column(no_wrap=True)
+    body.add_column()
+    for n, p in enumerate(people):
+        if n:
+            body.add_row("", "")
+        entry = Text(p.name, style="bold")
+        entry.append("\n")
+        entry.append(p.about or "")
+        body.add_row(Text("▸", style="cyan"), entry)
+    return Panel(
+        body,
+        title=Text("People", style="bold"),
+        title_align="left",
+        border_style="cyan",
+        padding=(0, 1),
+    )
+
+
+def _section(sec_title: Text, insights: list[Insight], subtitle: str) -> Panel:
     # A two-column grid gives each insight a hanging indent under its bullet.
     body = Table.grid(padding=(0, 1))
     body.add_column(no_wrap=True)
     body.add_column()
-    for n, (title, text) in enumerate(insights):
-        entry = Text(title or "", style="bold")
-        if text:
-            if title:
-                entry.append("\n")
-            entry.append(text, style="")
+    for n, ins in enumerate(insights):
         if n:
             body.add_row("", "")
-        body.add_row(Text("▸", style="cyan"), entry)
+        body.add_row(Text("▸", style="cyan"), _insight(ins))
     return Panel(
         body,
         title=sec_title,
@@ -70,22 +110,55 @@ def _text_panel(text: str, title: str, colour: str, frame: box.Box) -> Panel:
     )
 
 
-def renderables(s: Summary) -> list[RenderableType]:
+def _chapter(c: Chapter) -> Text:
+    entry = Text(c.title, style="bold")
+    if c.summary:
+        entry.append("\n" if entry else "")
+        entry.append(c.summary)
+    for point in c.points:
+        entry.append("\n" if entry else "")
+        entry.append("• ", style="yellow")
+        entry.append(point)
+    return entry
+
+
+def _chapters(chapters: list[Chapter]) -> Panel:
+    body = Table.grid(padding=(0, 1))
+    body.add_column(style="yellow")  # start–end: may wrap, but only on a very narrow screen
+    body.add_column(ratio=1)
+    spaced = any(c.summary or c.points for c in chapters)
+    for n, c in enumerate(chapters):
+        if n and spaced:
+            body.add_row("", "")
+        body.add_row(Text(chapter_times(c) or ""), _chapter(c))
+    return Panel(
+        body,
+        title=Text("Chapters", style="bold"),
+        title_align="left",
+        subtitle=Text(f"{len(chapters)} chapter{'' if len(chapters) == 1 else 's'}", style="dim"),
+        subtitle_align="right",
+        border_style="yellow",
+        padding=(0, 1),
+    )
+
+
+def renderables(s: Summary, *, transcript: bool = False) -> list[RenderableType]:
+    """The cards of one summary; the transcript (long) only when asked for."""
     out: list[RenderableType] = [_header(s)]
     if s.tldr:
         out.append(_text_panel(s.tldr, "TL;DR", "magenta", box.ROUNDED))
+    if s.overview:
+        out.append(_text_panel(s.overview, "Overview", "magenta", box.ROUNDED))
+    if bios(s.people):
+        out.append(_people(bios(s.people)))
     for sec in s.sections:
         heading = section_heading(sec.emoji, sec.title, sec.declared_insights, len(sec.insights))
         head, _, count = heading.rpartition(" · ")
         if sec.declared_insights is not None and sec.declared_insights != len(sec.insights):
             count = f"{len(sec.insights)} of {count}"
-        out.append(
-            _section(
-                Text(head, style="bold"),
-                [(i.title, i.text) for i in sec.insights],
-                count,
-            )
-        )
+        out.append(_section(Text(head, style="bold"), sec.insights, count))
+    if s.chapters:
+        out.append(_chapters(s.chapters))
     if s.bottom_line:
         out.append(_text_panel(s.bottom_line, "Bottom line", "green", box.DOUBLE))  # set apart
     if s.related:
@@ -107,6 +180,8 @@ def renderables(s: Summary) -> list[RenderableType]:
                 Text("" if r.points is None else str(r.points)),
             )
         out.append(table)
+    if transcript and s.transcript:
+        out.append(_text_panel(s.transcript, "Transcript", "grey50", box.ROUNDED))
     return out
 
 
@@ -124,16 +199,22 @@ def make_console(file: IO[str], *, width: int | None = None, force_plain: bool =
     )
 
 
-def print_cards(summaries: list[Summary], file: IO[str], *, width: int | None = None) -> None:
+def print_cards(
+    summaries: list[Summary],
+    file: IO[str],
+    *,
+    width: int | None = None,
+    transcript: bool = False,
+) -> None:
     console = make_console(file, width=width)
     for n, s in enumerate(summaries):
         if n:
             console.print()
-        console.print(Group(*renderables(s)))
+        console.print(Group(*renderables(s, transcript=transcript)))
 
 
-def render_cards_text(s: Summary, *, width: int | None = None) -> str:
+def render_cards_text(s: Summary, *, width: int | None = None, transcript: bool = False) -> str:
     buf = io.StringIO()
     console = make_console(buf, width=width or 80, force_plain=True)
-    console.print(Group(*renderables(s)))
+    console.print(Group(*renderables(s, transcript=transcript)))
     return buf.getvalue()

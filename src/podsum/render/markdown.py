@@ -1,34 +1,67 @@
-"""The Markdown form: YAML front matter with the scalar fields, then the page as
-headings and paragraphs. ``mdreader`` reads it back to the same record."""
+"""The Markdown form: YAML front matter with the scalar fields, people and topics, then
+the page as headings and paragraphs. ``mdreader`` reads it back to the same record.
+
+Layout of the body (version 2)::
+
+    # Title
+    ## TL;DR / ## Overview                      paragraphs
+    ## 🧠 Section title (3 insights)
+    ### Insight title                          (a bare ``###`` for a quote: no title)
+    - speaker: Name                            field lines, only those that apply
+    - at: 03:15, 08:50
+    text paragraphs
+    ## Chapters
+    ### Chapter title
+    - start: 00:00 / - end: 12:40
+    summary paragraphs, then the points as a bullet list
+    ## Bottom line / ## More from X (related items) / ## Transcript
+
+Page text is escaped (``mdescape``) so no line of it can pass for a heading, a field
+line or a bullet; the structure above is podsum's alone.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
-from ..mdescape import entity_first, escape_block, escape_line
-from ..model import Summary
-from ..values import split_emoji
+from ..mdescape import entity_first, escape_block, escape_inline, escape_line
+from ..model import Chapter, Insight, Summary
+from ..values import parse_timestamp, split_emoji
 
-RESERVED = ("TL;DR", "Bottom line", "Related")
+MARKDOWN_VERSION = 2
+# Block headings of podsum's own; a section title that starts with one is written with
+# its first character as a character reference.
+RESERVED = ("TL;DR", "Overview", "Chapters", "Bottom line", "Related", "Transcript")
 RELATED_FIELDS = ("show", "duration", "duration_seconds", "channel", "age", "points")
+# A chapter point that would read as one of the chapter's field lines.
+_POINT_LIKE_FIELD = re.compile(r"(start|end|start seconds|end seconds):(?= |$)")
+_SCALARS = (
+    "layout",
+    "url",
+    "title",
+    "show",
+    "episode_number",
+    "category",
+    "published",
+    "views",
+    "duration",
+    "duration_seconds",
+    "related_channel",
+)
 
 
 def front_matter(s: Summary, extra: dict[str, Any] | None = None) -> str:
     d = s.to_dict()
-    fm: dict[str, Any] = {"podsum": d["schema_version"], "id": d["id"]}
-    for key in (
-        "title",
-        "show",
-        "category",
-        "published",
-        "views",
-        "duration",
-        "duration_seconds",
-        "related_channel",
-    ):
+    fm: dict[str, Any] = {"podsum": MARKDOWN_VERSION, "id": d["id"]}
+    for key in _SCALARS:
         fm[key] = d[key]
+    # Lists Obsidian shows as properties (and Dataview can query); a person's empty
+    # role or description is left out rather than written as null.
+    fm["people"] = [{k: v for k, v in p.items() if v is not None} for p in d["people"]]
+    fm["topics"] = d["topics"]
     if extra:
         fm.update(extra)
     # safe_dump quotes anything that would read back as another type ('2025-07-31',
@@ -37,22 +70,109 @@ def front_matter(s: Summary, extra: dict[str, Any] | None = None) -> str:
     return f"---\n{body}---\n"
 
 
-def heading_text(title: str, emoji: str | None = None) -> str:
-    """A heading that reads back as exactly this emoji and title."""
+def item_heading(title: str) -> str:
+    """A ``###`` heading (insight, chapter, related item) that reads back as this title."""
     text = escape_line(" ".join(title.split("\n")))
+    if text[-1:].isspace():
+        text = text[:-1] + f"&#{ord(text[-1])};"  # Markdown drops a heading's end blanks
+    return text
+
+
+def heading_text(title: str, emoji: str | None = None) -> str:
+    """A ``##`` section heading that reads back as exactly this emoji and title, never
+    as one of podsum's own blocks."""
+    text = item_heading(title)
     if emoji is None and text and split_emoji(title)[0] is not None:
         text = entity_first(text)  # a title that merely starts with a symbol
-    elif text.startswith(RESERVED) or text.lower().startswith("more from "):
+    elif emoji is None and (text.startswith(RESERVED) or text.lower().startswith("more from ")):
         text = entity_first(text)
     if text.endswith(")") and not text.endswith("\\)"):
         text = text[:-1] + "\\)"  # keep "(N insights)" ours alone
     return f"{emoji} {text}" if emoji else text
 
 
+def field_value(value: str) -> str:
+    """One-line text after ``- key: ``."""
+    return escape_inline(" ".join(value.split("\n")))
+
+
+def list_item(value: str) -> str:
+    """One item of a comma-separated field value: its commas and a leading blank escaped."""
+    text = field_value(value).replace(",", "\\,")
+    return entity_first(text) if text[:1].isspace() else text
+
+
+def _field(key: str, value: str) -> str:
+    return f"- {key}:" + (f" {value}" if value else "")
+
+
+def _seconds(values: list[int | None]) -> str:
+    return ", ".join("null" if v is None else str(v) for v in values)
+
+
+def _insight(ins: Insight) -> list[str]:
+    out = [f"### {item_heading(ins.title)}" if ins.title else "###"]
+    fields: list[str] = []
+    if ins.title == "":
+        fields.append(_field("title", ""))  # a bare heading means no title at all
+    if ins.speaker is not None:
+        fields.append(_field("speaker", field_value(ins.speaker)))
+    if ins.timestamps:
+        fields.append(_field("at", ", ".join(list_item(t.at) for t in ins.timestamps)))
+        seconds = [t.seconds for t in ins.timestamps]
+        if seconds != [parse_timestamp(t.at) for t in ins.timestamps]:
+            fields.append(_field("seconds", _seconds(seconds)))
+    out.append("")
+    if fields:
+        out += [*fields, ""]
+    if ins.text:
+        out += [escape_block(ins.text), ""]
+    return out
+
+
+def _time_fields(c: Chapter) -> list[str]:
+    fields: list[str] = []
+    if c.start is not None:
+        fields.append(_field("start", field_value(c.start)))
+    if c.end is not None:
+        fields.append(_field("end", field_value(c.end)))
+    # Seconds are written only where the time as written does not give them.
+    for key, at, seconds in (
+        ("start seconds", c.start, c.start_seconds),
+        ("end seconds", c.end, c.end_seconds),
+    ):
+        if seconds != (None if at is None else parse_timestamp(at)):
+            fields.append(_field(key, _seconds([seconds])))
+    return fields
+
+
+def _chapter(c: Chapter) -> list[str]:
+    out = [f"### {item_heading(c.title)}" if c.title else "###", ""]
+    fields = _time_fields(c)
+    if fields:
+        out += [*fields, ""]
+    if c.summary:
+        out += [escape_block(c.summary), ""]
+    if c.points:
+        for point in c.points:
+            item = escape_line(" ".join(point.split("\n")))
+            if _POINT_LIKE_FIELD.match(item):
+                item = item.replace(":", "\\:", 1)
+            out.append(f"- {item}" if item else "-")
+        out.append("")
+    return out
+
+
+def _text_block(heading: str, text: str | None) -> list[str]:
+    if text is None:
+        return []
+    return [f"## {heading}", "", *([escape_block(text), ""] if text else [])]
+
+
 def render_markdown(s: Summary, extra_front: dict[str, Any] | None = None) -> str:
     out = [front_matter(s, extra_front), f"# {escape_line(s.title)}" if s.title else "#", ""]
-    if s.tldr is not None:
-        out += ["## TL;DR", "", escape_block(s.tldr), ""]
+    out += _text_block("TL;DR", s.tldr)
+    out += _text_block("Overview", s.overview)
     for sec in s.sections:
         head = heading_text(sec.title, sec.emoji)
         if sec.declared_insights is not None:
@@ -60,23 +180,25 @@ def render_markdown(s: Summary, extra_front: dict[str, Any] | None = None) -> st
             head += f" ({n} insight{'' if n == 1 else 's'})"
         out += [f"## {head}", ""]
         for ins in sec.insights:
-            out += [f"### {heading_text(ins.title)}" if ins.title else "###", ""]
-            if ins.text:
-                out += [escape_block(ins.text), ""]
-    if s.bottom_line is not None:
-        out += ["## Bottom line", "", escape_block(s.bottom_line), ""]
+            out += _insight(ins)
+    if s.chapters:
+        out += ["## Chapters", ""]
+        for c in s.chapters:
+            out += _chapter(c)
+    out += _text_block("Bottom line", s.bottom_line)
     if s.related or s.related_channel is not None:
         label = f"More from {escape_line(s.related_channel)}" if s.related_channel else "Related"
         out += [f"## {label}", ""]
         for r in s.related:
-            out += [f"### {heading_text(r.title)}" if r.title else "###", ""]
+            out += [f"### {item_heading(r.title)}" if r.title else "###", ""]
             for key in RELATED_FIELDS:
                 value = getattr(r, key)
                 if value is not None:
-                    shown = escape_line(value) if isinstance(value, str) else str(value)
-                    out.append(f"- {key.replace('_', ' ')}: {shown}")
+                    shown = field_value(value) if isinstance(value, str) else str(value)
+                    out.append(_field(key.replace("_", " "), shown))
             if any(getattr(r, k) is not None for k in RELATED_FIELDS):
                 out.append("")
             if r.description:
                 out += [escape_block(r.description), ""]
+    out += _text_block("Transcript", s.transcript)
     return "\n".join(out).rstrip("\n") + "\n"
