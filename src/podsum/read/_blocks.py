@@ -226,3 +226,26 @@ def footer_start(
             return footer
         footer = i
     return len(lines)
+
+
+def prev_nonblank(lines: Sequence[str], i: int, start: int = 0) -> int | None:
+    """Index of the last non-blank line before ``i`` (not before ``start``)."""
+    for j in range(i - 1, start - 1, -1):
+        if lines[j]:
+            return j
+    return None
+
+
+def next_nonblank(lines: Sequence[str], i: int, end: int | None = None) -> int | None:
+    """Index of the first non-blank line after ``i`` (before ``end``)."""
+    for j in range(i + 1, len(lines) if end is None else end):
+        if lines[j]:
+            return j
+    return None
+
+
+def add_paragraphs(old: str | None, new: str | None) -> str | None:
+    """A text field that a second block of the same kind adds paragraphs to."""
+    if not old or not new:
+        return new or old
+    return f"{old}\n\n{new}"

@@ -198,9 +198,11 @@ def parse(page: Page) -> Summary:
             if len(paras) > 1:
                 spare_overview = "\n\n".join(paras[1:])
         elif h.kind == _OVERVIEW:
-            s.overview = _join(s.overview, "\n\n".join(_paras(body, no_blanks)))
+            s.overview = _blocks.add_paragraphs(s.overview, "\n\n".join(_paras(body, no_blanks)))
         elif h.kind == _BOTTOM:
-            s.bottom_line = _join(s.bottom_line, "\n\n".join(_paras(body, no_blanks)))
+            s.bottom_line = _blocks.add_paragraphs(
+                s.bottom_line, "\n\n".join(_paras(body, no_blanks))
+            )
         elif h.kind in (_SECTION, _QUOTES):
             section = Section(h.emoji, h.title, h.declared, _insights(body, no_blanks))
             if h.declared is not None and h.declared != len(section.insights):
@@ -216,7 +218,7 @@ def parse(page: Page) -> Summary:
         elif h.kind == _TOPICS:
             s.topics.extend(t for t in _topics(body) if t not in s.topics)
         else:
-            s.transcript = _join(s.transcript, _transcript(body))
+            s.transcript = _blocks.add_paragraphs(s.transcript, _transcript(body))
     if s.overview is None:
         s.overview = spare_overview
     if inline_tldr is not None:
@@ -565,12 +567,6 @@ def _paras(body: Sequence[str], no_blanks: bool) -> list[str]:
     if "" not in inner and (no_blanks or all(_blocks.ends_sentence(ln) for ln in text)):
         return text
     return _blocks.paragraphs(lines)
-
-
-def _join(old: str | None, new: str | None) -> str | None:
-    if not old:
-        return new
-    return f"{old}\n\n{new}" if new else old
 
 
 def _plain(text: str) -> str:

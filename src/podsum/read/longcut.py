@@ -64,7 +64,7 @@ def page_starts(page: Page) -> list[int]:
 def _logo_before(lines: list[str], i: int, reach: int = 4) -> int | None:
     """The logo line a few lines above ``i`` (chrome may sit between it and the title)."""
     for _ in range(reach):
-        prev = _prev_nonblank(lines, i)
+        prev = _blocks.prev_nonblank(lines, i)
         if prev is None or lines[prev] in _HEADINGS:
             return None
         if lines[prev] == _LOGO:
@@ -76,19 +76,12 @@ def _logo_before(lines: list[str], i: int, reach: int = 4) -> int | None:
 def _head_start(page: Page, summary_at: int) -> int:
     """Walk back from ``Summary`` over the head (duration, By line) to the title."""
     lines = page.lines
-    i = _prev_nonblank(lines, summary_at)
+    i = _blocks.prev_nonblank(lines, summary_at)
     if i is not None and _duration_text(lines[i]) is not None:
-        i = _prev_nonblank(lines, i)
+        i = _blocks.prev_nonblank(lines, i)
     if i is not None and _BY.fullmatch(lines[i]):
-        i = _prev_nonblank(lines, i)
+        i = _blocks.prev_nonblank(lines, i)
     return summary_at if i is None else i
-
-
-def _prev_nonblank(lines: list[str], i: int) -> int | None:
-    i -= 1
-    while i >= 0 and not lines[i]:
-        i -= 1
-    return i if i >= 0 else None
 
 
 def _duration_text(line: str) -> str | None:

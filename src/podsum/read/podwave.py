@@ -328,7 +328,7 @@ class _Reader:
         if kind == "meta":
             self.meta(body)
         elif kind == "overview":
-            self.s.overview = _join(self.s.overview, b.text_block([t for _, t in body]))
+            self.s.overview = b.add_paragraphs(self.s.overview, b.text_block([t for _, t in body]))
         elif kind == "points":
             self.topics(body)
         else:
@@ -455,19 +455,12 @@ class _Reader:
             blank = False
         text = b.text_block(paragraph)
         if kind == "bottom" and text:
-            self.s.bottom_line = _join(self.s.bottom_line, text)
+            self.s.bottom_line = b.add_paragraphs(self.s.bottom_line, text)
             text = None
         insights = [Insight(None, text)] if text else []
         insights += [b.label_insight(x) for x in bullets]
         if insights:
             self.s.sections.append(Section(None, name, None, insights))
-
-
-def _join(old: str | None, new: str | None) -> str | None:
-    """A text field that a second block of the same kind adds paragraphs to."""
-    if old is None or new is None:
-        return old if new is None else new
-    return f"{old}\n\n{new}"
 
 
 def _topic(text: str) -> _Topic:

@@ -58,20 +58,6 @@ def _is_date(line: str) -> bool:
     return values.is_yearless_date(line) or values.looks_like_date(line)
 
 
-def _next_nonblank(lines: list[str], i: int, end: int) -> int | None:
-    for j in range(i + 1, end):
-        if lines[j]:
-            return j
-    return None
-
-
-def _prev_nonblank(lines: list[str], i: int, start: int = 0) -> int | None:
-    for j in range(i - 1, start - 1, -1):
-        if lines[j]:
-            return j
-    return None
-
-
 def _header_at(lines: list[str], d: int, start: int, end: int) -> _Header | None:
     """The header around a date line ``d``: ``title / show / date / show``.
 
@@ -82,20 +68,20 @@ def _header_at(lines: list[str], d: int, start: int, end: int) -> _Header | None
     line = lines[d]
     if _is_date(line):
         date = line
-        n = _next_nonblank(lines, d, end)
+        n = _blocks.next_nonblank(lines, d, end)
         after = lines[n] if n is not None else None
     else:
         m = _GLUED_DATE.fullmatch(line)
         if m is None or not _is_date(m.group(1)):
             return None
         date, n, after = m.group(1), None, m.group(2).strip()
-    p = _prev_nonblank(lines, d, start)
+    p = _blocks.prev_nonblank(lines, d, start)
     if p is None or after is None:
         return None
     before = lines[p]
     used = {p, d} if n is None else {p, d, n}
     if before == after:
-        q = _prev_nonblank(lines, p, start)
+        q = _blocks.prev_nonblank(lines, p, start)
         if q is None:
             return None
         return _Header(lines[q], after, date, d, frozenset(used | {q}), q)
@@ -129,7 +115,7 @@ def page_starts(page: Page) -> list[int]:
     starts = sorted({h.first for h in _headers(page)})
     if starts:
         return starts
-    first = _next_nonblank(page.lines, -1, len(page.lines))
+    first = _blocks.next_nonblank(page.lines, -1, len(page.lines))
     return [first if first is not None else 0]
 
 

@@ -115,25 +115,11 @@ def _doubled(line: str) -> str | None:
     return None
 
 
-def _next_nonblank(lines: list[str], i: int) -> int | None:
-    i += 1
-    while i < len(lines) and not lines[i]:
-        i += 1
-    return i if i < len(lines) else None
-
-
-def _prev_nonblank(lines: list[str], i: int) -> int | None:
-    i -= 1
-    while i >= 0 and not lines[i]:
-        i -= 1
-    return i if i >= 0 else None
-
-
 def _head_at(lines: list[str], i: int) -> bool:
     show = _doubled(lines[i])
     if show is None:
         return False
-    j = _next_nonblank(lines, i)
+    j = _blocks.next_nonblank(lines, i)
     return j is not None and lines[j].startswith(show)
 
 
@@ -145,16 +131,16 @@ def page_starts(page: Page) -> list[int]:
         if _head_at(lines, i):
             start = i
         elif _TITLE_LINE.fullmatch(line):
-            prev = _prev_nonblank(lines, i)
+            prev = _blocks.prev_nonblank(lines, i)
             if prev is not None and _head_at(lines, prev):
                 continue
             start = i
-            before = _prev_nonblank(lines, prev) if prev is not None else None
+            before = _blocks.prev_nonblank(lines, prev) if prev is not None else None
             if prev is not None and before is not None and lines[before] == lines[prev]:
                 start = before  # the show's name printed twice on lines of its own
         else:
             continue
-        prev = _prev_nonblank(lines, start)
+        prev = _blocks.prev_nonblank(lines, start)
         starts.append(prev if prev is not None and lines[prev] == _SKIP else start)
     return starts
 
