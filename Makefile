@@ -38,5 +38,5 @@ clean:
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet atheris
-	mkdir -p fuzz/corpus && cp tests/fixtures/*.txt tests/fixtures/*.html fuzz/corpus/
+	mkdir -p fuzz/corpus && for f in tests/fixtures/*/*.txt tests/fixtures/*/*.html; do cp "$$f" "fuzz/corpus/$$(basename $$(dirname $$f))-$$(basename $$f)"; done
 	$(BIN)/python fuzz/fuzz_parse.py -max_total_time=60 -rss_limit_mb=2048 fuzz/corpus

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SEED
+import podsum
+from conftest import FIXTURES, SEED
 from podsum.cli import app
 from podsum.read import LAYOUTS
 
@@ -65,3 +66,15 @@ def test_ingest_with_a_forced_layout(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", "--layout", "atmes", "--library", str(lib), str(SEED)])
     assert result.exit_code == 0, result.output
     assert "1 new" in result.output
+
+
+def test_cards_show_the_transcript_only_when_asked() -> None:
+    page = FIXTURES / "longcut" / "hhmmss-past-length.txt"
+    transcript = podsum.parse(page.read_bytes()).transcript
+    assert transcript is not None
+    opening = " ".join(transcript.split()[:6])
+    plain = runner.invoke(app, ["show", "--width", "200", str(page)])
+    asked = runner.invoke(app, ["show", "--width", "200", "--transcript", str(page)])
+    assert plain.exit_code == asked.exit_code == 0
+    assert opening not in plain.output
+    assert opening in asked.output

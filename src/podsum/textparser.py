@@ -43,7 +43,9 @@ _TLDR = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
 _BOTTOM = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
 _MORE_FROM = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
 _VIEW_ALL = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
+# What a date, views or duration cell has that other text seldom has: a year (or an ISO
+# date), the word "view", or a clock time. One search rules out a title's cells.
+_FIELDISH = re.compile(r"\d{4}|\d:\d|views?\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the number
 
@@ -174,8 +176,8 @@ def _meta(text: str) -> _Meta | None:
     known = 0
     unknown: list[str] = []
     for cell in cells:
-        if not _DIGIT.search(cell):
-            unknown.append(cell)  # every known field has a digit; skip the regexes
+        if not _FIELDISH.search(cell):
+            unknown.append(cell)  # not a date, views or duration: skip their regexes
         elif meta.published is None and values.looks_like_date(cell):
             meta.published = cell  # validated later, with a warning if impossible
             known += 1

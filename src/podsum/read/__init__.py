@@ -96,6 +96,8 @@ def _starts(page: Page, found: list[Reader]) -> list[int]:
     starts other layouts find inside a confirmed page.
     """
     candidates = sorted({(i, n) for n, r in enumerate(found) for i in r.page_starts(page)})
+    if len({i for i, _ in candidates}) <= 1:
+        return [0] if candidates else []  # one page: its layout's detect already agreed
     starts: list[int] = []
     k = 0
     while k < len(candidates):

@@ -80,7 +80,7 @@ def _is_date(text: str) -> bool:
 
 
 def detect(page: Page) -> bool:
-    known = sum(page.has(h) for h in _HEADINGS)
+    known = len(page.line_set.intersection(_HEADINGS))
     if known >= 2:
         return True
     if known == 0 or not page.has_any(_CONTENT):
