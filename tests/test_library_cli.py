@@ -132,7 +132,7 @@ def test_export_never_writes_outside_out(tmp_path: Path, _isolated_library: Path
     out = tmp_path / "a" / "b"
     assert run_cli("export", "--out", str(out), "--format", "json").returncode == 0
     written = [p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()]
-    assert [str(p) for p in written] == ["b/2025-07-31-etc-passwd.json"]
+    assert sorted(str(p) for p in written) == ["b/.podsum-export", "b/2025-07-31-etc-passwd.json"]
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("library.db")) == [
         "a"
     ]
@@ -217,7 +217,7 @@ def test_library_errors_are_one_line(tmp_path: Path) -> None:
     proc = run_cli("list", "--library", str(not_db))
     assert proc.returncode == 1
     assert proc.stderr.decode() == (
-        f"podsum: {not_db} is not a podsum library (not an SQLite database, or corrupt)\n"
+        f"podsum: {not_db}: not a podsum library (not an SQLite database, or corrupt)\n"
     )
     assert not_db.read_text() == "hello\n" * 1000
 
