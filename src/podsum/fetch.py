@@ -1,20 +1,30 @@
 """Fetching a summary page over http(s), defensively.
 
 A hostile or broken server must not hang podsum, fill memory or smuggle it onto another
-scheme: one deadline covers the whole download (a server that drips a byte at a time is
-still cut off), the decoded body is capped while it streams (Content-Length is never
-trusted), every redirect hop is checked, and only page-like content types are read.
+scheme: one wall-clock deadline covers the whole download (connect, status line, headers
+and body of every redirect hop; a server that drips a byte at a time, or sends endless
+``100 Continue`` interim responses, is still cut off), the decoded body is capped while
+it streams (Content-Length is never trusted), every redirect hop is checked, only
+page-like content types are read, and text the server sends is cleaned before it
+appears in an error message.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 from email.message import Message
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from . import __version__
 from .errors import SourceError
@@ -38,6 +48,134 @@ _READABLE = {
     "application/jsonl",
     "application/ld+json",
 }
+
+
+class _Deadline:
+    """One wall-clock deadline for a whole download, enforced by a watchdog thread.
+
+    Socket timeouts bound each recv on its own, so a server that sends one byte every
+    half second (or one ``100 Continue`` after another) never trips them, and urllib3
+    gives no hook between the bytes of a status line or header. So the request runs in
+    the calling thread as usual, and a ``threading.Timer`` fires once when the deadline
+    passes and shuts down (``shutdown(SHUT_RDWR)``) every socket the download opened: a
+    recv blocked in http.client or urllib3 returns end-of-file at once and the request
+    fails, which ``fetch`` reports as the timeout. Shutdown, not close, so the file
+    descriptor stays owned by its connection and is never closed twice or reused under a
+    reader. Each socket is watched through a ``dup()`` of it: TLS wrapping detaches the
+    original socket object, while the duplicate refers to the same connection for as
+    long as it is held. On exit the timer is cancelled and joined and the duplicates
+    closed, so no thread or descriptor outlives the fetch.
+
+    A socket can only be watched once it is connected, so the TCP connect itself is
+    bounded by its socket timeout, set to the time left. Name resolution is not covered:
+    getaddrinfo cannot be interrupted and is bounded by the system resolver's timeouts.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    @property
+    def message(self) -> str:
+        return f"timed out after {self.seconds:g} s"
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> None:
+        dup = sock.dup()
+        with self._lock:
+            self._sockets.append(dup)
+            if self.expired:  # connected just as time ran out
+                _shutdown(dup)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._timer.cancel()
+        self._timer.join()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed by the server, or never connected
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+# The deadline of the fetch running in this thread; the connection classes below hand it
+# every socket they open (requests runs the whole request in the calling thread).
+_ACTIVE = threading.local()
+
+
+def _watched(sock: socket.socket) -> socket.socket:
+    deadline: _Deadline | None = getattr(_ACTIVE, "deadline", None)
+    if deadline is not None:
+        deadline.watch(sock)
+    return sock
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    # The plain TCP socket, before TLS: the handshake is under the deadline too.
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """An adapter whose connections (direct or through an HTTP proxy) are watched."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        # SOCKS proxies bring their own connection classes; those keep socket timeouts.
+        if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+def _printable(text: str, limit: int = 100) -> str:
+    """Text a server sent, fit for an error line: no control or format characters."""
+    clean = "".join(ch for ch in text if ch.isprintable())
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def _content_type(resp: Response) -> tuple[str | None, str | None]:
@@ -64,13 +202,13 @@ def _retry_delay(resp: Response, attempt: int) -> float:
         return min(0.5 * 2.0**attempt, MAX_RETRY_AFTER)
 
 
-def _read_capped(resp: Response, max_bytes: int, deadline: float) -> bytes:
+def _read_capped(resp: Response, max_bytes: int, deadline: _Deadline) -> bytes:
     chunks: list[bytes] = []
     size = 0
     raw = resp.raw
     while True:
-        if time.monotonic() > deadline:
-            raise SourceError("timed out while downloading (the whole download has a deadline)")
+        if deadline.left() <= 0:
+            raise SourceError(deadline.message)
         # read1 returns what has arrived instead of waiting for a full buffer, so the
         # deadline is checked even when the server drips one byte at a time.
         chunk = raw.read1(65536, decode_content=True)
@@ -106,9 +244,28 @@ def _describe(exc: requests.RequestException) -> str:
 
 def fetch(url: str, *, max_bytes: int, timeout: float) -> Raw:
     _check_scheme(url)
-    deadline = time.monotonic() + timeout
+    previous = getattr(_ACTIVE, "deadline", None)
+    with _Deadline(timeout) as deadline:
+        _ACTIVE.deadline = deadline
+        try:
+            raw = _fetch(url, max_bytes, deadline)
+        except Exception:
+            # Once the watchdog has shut the sockets, whatever broke is the deadline's doing.
+            if deadline.expired or deadline.left() <= 0:
+                raise SourceError(deadline.message) from None
+            raise
+        finally:
+            _ACTIVE.deadline = previous
+        if deadline.expired:  # a body without Content-Length, cut short, looks complete
+            raise SourceError(deadline.message)
+        return raw
+
+
+def _fetch(url: str, max_bytes: int, deadline: _Deadline) -> Raw:
     seen = {url}
     with requests.Session() as session:
+        session.mount("http://", _WatchedAdapter())
+        session.mount("https://", _WatchedAdapter())
         session.headers["User-Agent"] = USER_AGENT
         session.headers["Accept"] = (
             "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,"
@@ -117,10 +274,12 @@ def fetch(url: str, *, max_bytes: int, timeout: float) -> Raw:
         redirects = 0
         attempt = 0
         while True:
-            remaining = deadline - time.monotonic()
+            remaining = deadline.left()
             if remaining <= 0:
-                raise SourceError("timed out")
+                raise SourceError(deadline.message)
             try:
+                # Socket timeouts as a first line (they end a silent server); the
+                # watchdog enforces the deadline across bytes, headers and hops.
                 resp = session.get(
                     url,
                     stream=True,
@@ -145,14 +304,15 @@ def fetch(url: str, *, max_bytes: int, timeout: float) -> Raw:
                 if (resp.status_code == 429 or resp.status_code >= 500) and (attempt < MAX_RETRIES):
                     delay = _retry_delay(resp, attempt)
                     attempt += 1
-                    if time.monotonic() + delay < deadline:
+                    if delay < deadline.left():
                         time.sleep(delay)
                         continue
                 if resp.status_code >= 400:
-                    raise SourceError(f"HTTP {resp.status_code} {resp.reason or ''}".strip())
+                    reason = _printable(resp.reason or "")
+                    raise SourceError(f"HTTP {resp.status_code} {reason}".strip())
                 ctype, charset = _content_type(resp)
                 if ctype is not None and ctype not in _READABLE:
-                    raise SourceError(f"not a summary page (content type {ctype})")
+                    raise SourceError(f"not a summary page (content type {_printable(ctype)})")
                 try:
                     data = _read_capped(resp, max_bytes, deadline)
                 except requests.RequestException as exc:
