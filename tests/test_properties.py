@@ -225,7 +225,7 @@ def records(draw: st.DrawFn) -> podsum.Summary:
         show=draw(OPT_LINE),
         episode_number=draw(OPT_LINE),
         category=draw(OPT_LINE),
-        published=draw(OPT_LINE),
+        published=draw(st.one_of(st.none(), st.dates().map(lambda d: d.isoformat()))),
         views=draw(SECONDS),
         duration=draw(OPT_LINE),
         duration_seconds=draw(SECONDS),
@@ -272,3 +272,93 @@ def test_text_and_cards_show_any_record(s: podsum.Summary, width: int) -> None:
         assert c.title in text
     if s.transcript:
         assert text.endswith(s.transcript + "\n")
+
+
+# --- one field of a full record: any text keeps the id through Markdown ----------------
+
+
+def _full_record() -> dict[str, object]:
+    """A record with every kind of text field set, as a dict (the JSON a user might edit)."""
+    from conftest import SEED
+
+    d = podsum.parse(SEED.read_bytes()).to_dict()
+    d.update(
+        episode_number="12",
+        people=[{"name": "Ann Lee", "role": "host", "about": "Hosts it."}],
+        topics=["AI", "chips"],
+        overview="An overview.",
+        chapters=[
+            {
+                "title": "Opening",
+                "start": "00:00",
+                "start_seconds": 0,
+                "end": "12:40",
+                "end_seconds": 760,
+                "summary": "What it is about.",
+                "points": ["One point", "Another"],
+            }
+        ],
+        transcript="Hello.\n\nWelcome.",
+    )
+    insight = d["sections"][0]["insights"][0]  # type: ignore[index]
+    insight.update(speaker="Bob", timestamps=[{"at": "03:15", "seconds": 195}])
+    return d
+
+
+FULL_RECORD = _full_record()
+
+
+def _text_paths(obj: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Where the record holds page text: every string but the reader's own labels."""
+    if isinstance(obj, dict):
+        return [
+            p
+            for k, v in obj.items()
+            if k not in ("id", "source", "warnings", "extra_lines", "layout", "emoji", "role")
+            for p in _text_paths(v, (*path, k))
+        ]
+    if isinstance(obj, list):
+        return [p for i, v in enumerate(obj) for p in _text_paths(v, (*path, i))]
+    return [path] if isinstance(obj, str) else []
+
+
+# Text as anything may write it: any character, Markdown and Obsidian punctuation, runs
+# of blanks and newlines, carriage returns and tabs, at the ends as well as inside.
+ANY_TEXT = st.lists(
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list(" \t\r\n\u00a0\u3000\u2028#>-+*=_`[]()<>!&|~:\\.,;%$@^{}'\"0123")),
+        st.sampled_from(
+            [
+                *("\n\n", "\n\n\n", "   ", "\r\n", "1. ", "- ", "    ", "===", "---", "&#35;"),
+                *("&amp;", "me@example.com", "#tag", "[[x]]", "==h==", "%%c%%", "$m$", " ^id"),
+                *("http://x.y", "www.x.y", "## TL;DR", "- speaker: x", "x (2 insights)", "\\"),
+            ]
+        ),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(
+    max_examples=3000,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.sampled_from(_text_paths(FULL_RECORD)), ANY_TEXT)
+def test_any_text_in_any_field_keeps_the_id_through_markdown(
+    path: tuple[object, ...], text: str
+) -> None:
+    import json
+
+    d = json.loads(json.dumps(FULL_RECORD))
+    target = d
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = text
+    s = podsum.parse(json.dumps(d))  # cleaned as any JSON record is
+    md = podsum.render(s, "md")
+    back = podsum.parse(md)
+    assert back.id == s.id, md
+    assert _content(back) == _content(s), md

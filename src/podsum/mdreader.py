@@ -14,25 +14,49 @@ from typing import Any
 
 from .errors import ParseError
 from .mdescape import unescape
-from .model import Chapter, Insight, Person, Related, Section, Source, Summary, Timestamp
+from .model import (
+    Chapter,
+    Insight,
+    Person,
+    Related,
+    Section,
+    Source,
+    Summary,
+    Timestamp,
+    enforce_limits,
+)
 from .values import parse_timestamp, split_emoji
 
 _COUNT = re.compile(r"(.*?) ?(?<!\\)\((\d{1,6}) insights?\)$")
 _FIELD = re.compile(r"- ([a-z][a-z ]*):(?: (.*))?")
-_RELATED_FIELDS = {"show", "duration", "duration seconds", "channel", "age", "points"}
+# An empty "title", "description" or "summary" line tells an empty text from none.
+_RELATED_FIELDS = {
+    *("title", "show", "duration", "duration seconds", "channel", "age", "points"),
+    "description",
+}
 _INSIGHT_FIELDS = {"title", "speaker", "at", "seconds"}
-_CHAPTER_FIELDS = {"start", "end", "start seconds", "end seconds"}
+_CHAPTER_FIELDS = {"start", "end", "start seconds", "end seconds", "summary"}
 _INT_FIELDS = {"duration_seconds", "points"}
 _V2_BLOCKS = {"Overview": "overview", "Chapters": "chapters", "Transcript": "transcript"}
 _V1_BLOCKS = {"TL;DR": "tldr", "Bottom line": "bottom"}
 _ROLES = {"host", "guest"}
 
 
+_OPENING = re.compile(r"---\r?\n|---\r")  # the fence, whatever the line ending
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
-    """(front matter, body) when the text opens with a podsum front matter block."""
-    if not text.startswith("---\n"):
+    """(front matter, body) when the text opens with a podsum front matter block.
+
+    Line endings are made ``\n`` first: an editor may have saved the file with CRLF (or
+    CR), and podsum's own text never holds a carriage return."""
+    if not _OPENING.match(text):
         return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     end = text.find("\n---\n", 3)
+    if end < 0 and text.endswith("\n---"):
+        end, text = len(text) - 4, text + "\n"  # front matter and no body
     if end < 0:
         return None
     import yaml  # only for Markdown input
@@ -222,12 +246,16 @@ def _chapter(head: str, lines: list[str]) -> Chapter:
         else:
             summary.append(line)
     c.summary = _paragraph_text(summary)
+    if c.summary is None and "summary" in fields:
+        c.summary = unescape(fields["summary"])
     return c
 
 
 def _related(head: str, lines: list[str]) -> Related:
     fields, rest = _fields(lines, _RELATED_FIELDS)
-    item = Related(title=unescape(head) or None)
+    title = fields.pop("title", None)
+    described = fields.pop("description", None)
+    item = Related(title=unescape(head) or (None if title is None else unescape(title)))
     for name, raw in fields.items():
         key, value = name.replace(" ", "_"), unescape(raw)
         if key in _INT_FIELDS:
@@ -237,6 +265,8 @@ def _related(head: str, lines: list[str]) -> Related:
         else:
             setattr(item, key, value)
     item.description = _paragraph_text(rest)
+    if item.description is None and described is not None:
+        item.description = unescape(described)
     return item
 
 
@@ -306,4 +336,4 @@ def parse_markdown(fm: dict[str, Any], body: str, source: Source) -> Summary:
                 s.bottom_line = text
             else:
                 s.transcript = text
-    return s
+    return enforce_limits(s)  # the same caps as a record read from JSON

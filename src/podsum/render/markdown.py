@@ -12,12 +12,16 @@ Layout of the body (version 2)::
     text paragraphs
     ## Chapters
     ### Chapter title
-    - start: 00:00 / - end: 12:40
+    - start: 00:00 / - end: 12:40              (- summary: alone: an empty summary)
     summary paragraphs, then the points as a bullet list
     ## Bottom line / ## More from X (related items) / ## Transcript
 
+A related item has field lines like a chapter's (``- title:`` and ``- description:``
+alone mark empty ones), then its description.
+
 Page text is escaped (``mdescape``) so no line of it can pass for a heading, a field
-line or a bullet; the structure above is podsum's alone.
+line or a bullet, and no newline of a text is lost; the structure above is podsum's
+alone.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from ..mdescape import entity_first, escape_block, escape_inline, escape_line
+from ..mdescape import entity_first, escape_block, escape_inline, escape_line, keep_edges
 from ..model import Chapter, Insight, Summary
 from ..values import parse_timestamp, split_emoji
 
@@ -72,10 +76,7 @@ def front_matter(s: Summary, extra: dict[str, Any] | None = None) -> str:
 
 def item_heading(title: str) -> str:
     """A ``###`` heading (insight, chapter, related item) that reads back as this title."""
-    text = escape_line(" ".join(title.split("\n")))
-    if text[-1:].isspace():
-        text = text[:-1] + f"&#{ord(text[-1])};"  # Markdown drops a heading's end blanks
-    return text
+    return escape_line(" ".join(title.split("\n")))
 
 
 def heading_text(title: str, emoji: str | None = None) -> str:
@@ -92,14 +93,13 @@ def heading_text(title: str, emoji: str | None = None) -> str:
 
 
 def field_value(value: str) -> str:
-    """One-line text after ``- key: ``."""
-    return escape_inline(" ".join(value.split("\n")))
+    """One-line text after ``- key: ``, blanks at its ends kept."""
+    return keep_edges(escape_inline(" ".join(value.split("\n"))))
 
 
 def list_item(value: str) -> str:
-    """One item of a comma-separated field value: its commas and a leading blank escaped."""
-    text = field_value(value).replace(",", "\\,")
-    return entity_first(text) if text[:1].isspace() else text
+    """One item of a comma-separated field value: its commas escaped."""
+    return field_value(value).replace(",", "\\,")
 
 
 def _field(key: str, value: str) -> str:
@@ -149,6 +149,8 @@ def _time_fields(c: Chapter) -> list[str]:
 def _chapter(c: Chapter) -> list[str]:
     out = [f"### {item_heading(c.title)}" if c.title else "###", ""]
     fields = _time_fields(c)
+    if c.summary == "":
+        fields.append(_field("summary", ""))  # no paragraphs would read as no summary
     if fields:
         out += [*fields, ""]
     if c.summary:
@@ -191,13 +193,16 @@ def render_markdown(s: Summary, extra_front: dict[str, Any] | None = None) -> st
         out += [f"## {label}", ""]
         for r in s.related:
             out += [f"### {item_heading(r.title)}" if r.title else "###", ""]
+            fields = [_field("title", "")] if r.title == "" else []  # "###" alone: None
             for key in RELATED_FIELDS:
                 value = getattr(r, key)
                 if value is not None:
                     shown = field_value(value) if isinstance(value, str) else str(value)
-                    out.append(_field(key.replace("_", " "), shown))
-            if any(getattr(r, k) is not None for k in RELATED_FIELDS):
-                out.append("")
+                    fields.append(_field(key.replace("_", " "), shown))
+            if r.description == "":
+                fields.append(_field("description", ""))
+            if fields:
+                out += [*fields, ""]
             if r.description:
                 out += [escape_block(r.description), ""]
     out += _text_block("Transcript", s.transcript)
