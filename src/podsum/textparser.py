@@ -23,10 +23,11 @@ order, in ``extra_lines``.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from . import values
 from .errors import ParseError
@@ -52,6 +53,50 @@ _MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the numbe
 Line = tuple[int, str]  # (1-based line number, text); text "" for a blank line
 
 
+class _Numbered(Sequence[Line]):
+    """Lines of a page as ``Line`` pairs, each made only when it is read.
+
+    A list of pairs costs some 90 bytes a line (a tuple and an int), 9 MB of newlines
+    a gigabyte; blocks keep only their non-blank lines, so a view over the cleaned lines
+    costs nothing per line. Slicing gives another view.
+    """
+
+    __slots__ = ("_first", "_lines", "_start", "_stop")
+
+    def __init__(self, lines: list[str], first_lineno: int, start: int = 0, stop: int = -1):
+        self._lines = lines
+        self._first = first_lineno  # the line number of lines[0]
+        self._start = start
+        self._stop = len(lines) if stop < 0 else stop
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    @overload
+    def __getitem__(self, i: int) -> Line: ...
+    @overload
+    def __getitem__(self, i: slice) -> _Numbered: ...
+    def __getitem__(self, i: int | slice) -> Line | _Numbered:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step != 1:
+                raise ValueError("a view of lines takes no step")
+            return _Numbered(
+                self._lines, self._first, self._start + start, self._start + max(start, stop)
+            )
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        j = self._start + i
+        return (self._first + j, self._lines[j])
+
+    def __iter__(self) -> Iterator[Line]:
+        lines, first = self._lines, self._first
+        for j in range(self._start, self._stop):
+            yield (first + j, lines[j])
+
+
 @dataclass(slots=True)
 class _Meta:
     category: str | None = None
@@ -74,8 +119,11 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
     text, escaped = strip_escapes(text)
     lines = text.split("\n")
     if not text.isascii():
-        raw = lines
-        lines = [ln if ln.isascii() else fix_mojibake(ln) for ln in lines]
+        # Repaired in place; the lines as they were are kept only for the lossy check.
+        raw = lines[:] if "π" in text else lines
+        for i, ln in enumerate(lines):
+            if not ln.isascii():
+                lines[i] = fix_mojibake(ln)
         if "π" in text:  # the lead byte of an emoji, after a lossy ISO-8859-7 reading
             lines, dropped = drop_lossy_remnants(raw, lines)
             warnings.extend(
@@ -103,7 +151,11 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 dirty_line,
             )
         )
-    return [normalise_spaces(ln).strip() if "  " in ln else ln.strip() for ln in lines]
+    # In place: a second list of a page of newlines would double what parsing it takes.
+    for i, ln in enumerate(lines):
+        if ln:
+            lines[i] = normalise_spaces(ln).strip() if "  " in ln else ln.strip()
+    return lines
 
 
 class Marker(NamedTuple):
@@ -197,11 +249,11 @@ def _meta(text: str) -> _Meta | None:
     return meta
 
 
-def _join(lines: Sequence[Line]) -> str:
+def _join(lines: Iterable[Line]) -> str:
     return " ".join(t for _, t in lines if t)
 
 
-def _paragraphs(lines: Sequence[Line]) -> list[list[Line]]:
+def _paragraphs(lines: Iterable[Line]) -> list[list[Line]]:
     """Blank-separated groups of non-blank lines."""
     groups: list[list[Line]] = []
     current: list[Line] = []
@@ -216,7 +268,7 @@ def _paragraphs(lines: Sequence[Line]) -> list[list[Line]]:
     return groups
 
 
-def _first_paragraph(lines: Sequence[Line], no_blanks: bool) -> tuple[list[Line], list[Line]]:
+def _first_paragraph(lines: Iterable[Line], no_blanks: bool) -> tuple[list[Line], list[Line]]:
     """The block's paragraph, and what follows it (chrome, kept as extra lines).
 
     A paragraph ends at a blank line. On a page copied with no blank lines at all it ends
@@ -277,11 +329,16 @@ def _segment_insights(lines: Sequence[Line], declared: int | None) -> list[tuple
     Two readings: by blank lines, and by sentence ends (for copies with blank lines
     missing). The declared count picks the one that agrees with it.
     """
-    nonblank = [ln for ln in lines if ln[1]]
-    if not nonblank:
+    # Is there a blank line between the first and the last non-blank line?
+    seen = gap = has_blanks = False
+    for _, t in lines:
+        if t:
+            has_blanks = has_blanks or gap
+            seen = True
+        elif seen:
+            gap = True
+    if not seen:
         return []
-    inner = lines[lines.index(nonblank[0]) : lines.index(nonblank[-1]) + 1]
-    has_blanks = any(not t for _, t in inner)
     if not has_blanks:
         return _insights_by_sentences(lines)
     by_blanks = _insights_by_blanks(lines)
@@ -461,9 +518,9 @@ def parse_lines(
     ``found``: their scan, when the caller has it already)."""
     if found is None:
         found = scan(cleaned)
-    lines: list[Line] = list(enumerate(cleaned, start=first_lineno))
+    lines = _Numbered(cleaned, first_lineno)
     extra: list[Line] = []
-    no_blanks = "" not in cleaned[_first_nonblank(cleaned) : _last_nonblank(cleaned) + 1]
+    no_blanks = not _has_blank(cleaned, _first_nonblank(cleaned), _last_nonblank(cleaned) + 1)
 
     # The first meta line and the block markers after it anchor the title.
     meta_at, meta = found.metas[0] if found.metas else (None, None)
@@ -521,9 +578,10 @@ def parse_lines(
             summary.related_channel = marker.text
             summary.related.extend(_related(body, summary.related_channel, extra))
             continue
+        text_body: Iterable[Line] = body
         if marker.text:  # "TL;DR: text on the same line"
-            body = [(marker_line[0], marker.text), *body]
-        para, rest = _first_paragraph(body, no_blanks)
+            text_body = itertools.chain([(marker_line[0], marker.text)], body)
+        para, rest = _first_paragraph(text_body, no_blanks)
         text_value = _join(para) or None
         if marker.kind == "tldr" and summary.tldr is None:
             summary.tldr = text_value
@@ -537,6 +595,15 @@ def parse_lines(
     summary.extra_lines = [t for _, t in extra]
     summary.warnings = warnings
     return summary
+
+
+def _has_blank(lines: list[str], start: int, stop: int) -> bool:
+    """A blank line in ``lines[start:stop]`` (searched in place: no copy of the lines)."""
+    try:
+        lines.index("", start, stop)
+    except ValueError:
+        return False
+    return True
 
 
 def _first_nonblank(lines: Sequence[str]) -> int:
