@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .decode import decode_bytes
 from .errors import ParseError
-from .model import Source, Summary, summary_from_dict
+from .model import Source, Summary, looks_like_record, summary_from_dict
 from .sanitise import sanitise
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _detect(text: str) -> tuple[str, tuple[dict[str, Any], str] | None]:
     head = text[:256].lstrip()[:1] or text.lstrip()[:1]  # no copy of a whole big page
     if head and head in "{[":
         return "json", None
-    if text.startswith("---\n"):
+    if text.startswith("---") and text[3:4] in ("\n", "\r"):  # any line ending
         from .mdreader import split_front_matter
 
         split = split_front_matter(text)
@@ -47,17 +47,121 @@ def _detect(text: str) -> tuple[str, tuple[dict[str, Any], str] | None]:
     return "text", None
 
 
-def _json_records(text: str) -> list[object] | None:
-    """The records in JSON or JSON Lines text; None when it is not JSON at all."""
+class PartialParseError(ParseError):
+    """Some records of a JSON array or JSON Lines text were read and some were not: the
+    message names those that failed, ``summaries`` holds those that were read."""
+
+    def __init__(self, message: str, summaries: list[Summary]) -> None:
+        super().__init__(message)
+        self.summaries = summaries
+
+    def __reduce__(self) -> tuple[type[PartialParseError], tuple[str, list[Summary]]]:
+        return type(self), (str(self), self.summaries)
+
+
+# Text that can only be JSON: an object opening with a key (or empty), an array of
+# objects or arrays. A text page may open with "[Podcast] ..."; it never opens like this.
+_JSON_START = re.compile(r'\s*(?:\{\s*["}]|\[\s*[\[{\]])')
+_TOO_MANY_DIGITS = re.compile(r"value has (\d+) digits")
+
+# (where, value, why it could not be read): "line 3" or "record 2" ("" for a lone
+# document), and an error message instead of a value for JSON that did not parse.
+_Entry = tuple[str, object, str | None]
+
+
+def _json_error(exc: ValueError | RecursionError, *, line: bool) -> str:
+    """Why Python's json module refused a document (or one line of JSON Lines)."""
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply"
+    if isinstance(exc, json.JSONDecodeError):
+        if line:
+            return f"{exc.msg} (column {exc.colno})"
+        return f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    digits = _TOO_MANY_DIGITS.search(str(exc))  # CPython's cap on int() of long numbers
+    if digits:
+        return f"number too long ({digits.group(1)} digits)"
+    return f"not valid JSON: {exc}"
+
+
+def _json_lines(text: str) -> list[_Entry] | None:
+    """Each non-blank line of JSON Lines text, read on its own; None unless some line
+    holds a whole podsum record (then this is JSON Lines with some lines broken)."""
+    lines = text.split("\n")  # not splitlines: U+2028 may stand raw inside a JSON string
+    if len(lines) < 2:
+        return None
+    entries: list[_Entry] = []
+    has_record = False
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            entries.append((f"line {n}", None, _json_error(exc, line=True)))
+            continue
+        entries.append((f"line {n}", value, None))
+        has_record = has_record or looks_like_record(value)
+    return entries if has_record else None
+
+
+def _json_records(text: str) -> list[_Entry] | None:
+    """The records in JSON or JSON Lines text; None when it is not JSON at all.
+
+    Raises ParseError for text that can only be JSON but cannot be read as a whole
+    document or line by line."""
     try:
         obj = json.loads(text)
-    except (ValueError, RecursionError):
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        try:
-            return [json.loads(ln) for ln in lines]
-        except (ValueError, RecursionError):
-            return None
-    return obj if isinstance(obj, list) else [obj]
+    except (ValueError, RecursionError) as exc:
+        entries = _json_lines(text)
+        if entries is None and _JSON_START.match(text):
+            raise ParseError(_json_error(exc, line=False)) from None
+        return entries
+    if isinstance(obj, list):
+        return [(f"record {i}", x, None) for i, x in enumerate(obj, 1)]
+    return [("", obj, None)]
+
+
+def _failures(failed: list[tuple[str, str]]) -> str:
+    """One line for every record that could not be read: the first in full, then where
+    the others are."""
+    where, why = failed[0]
+    first = f"{where}: {why}" if where else why
+    if len(failed) == 1:
+        return first
+    rest = [w.split(" ")[-1] for w, _ in failed[1:]]
+    listed = ", ".join(rest[:10]) + (", ..." if len(rest) > 10 else "")
+    return f"{first} (and {len(rest)} more: {where.split(' ')[0]}s {listed})"
+
+
+def _read_record(value: object) -> Summary:
+    summary = sanitise(summary_from_dict(value))
+    # enforce_limits and sanitise each report removed controls: one warning says it.
+    w = summary.warnings
+    if len(w) >= 2 and w[-1] == w[-2] and w[-1].code == "control-chars-removed":
+        w.pop()
+    return summary
+
+
+def _from_json(entries: list[_Entry]) -> list[Summary]:
+    """Every record that can be read; the others are named in a ParseError, which is a
+    PartialParseError carrying the records read when there are some."""
+    if not entries:
+        raise ParseError("JSON holds no records")
+    found: list[Summary] = []
+    failed: list[tuple[str, str]] = []
+    for where, value, error in entries:
+        if error is None:
+            try:
+                found.append(_read_record(value))
+                continue
+            except ParseError as exc:
+                error = str(exc)
+        failed.append((where, error))
+    if not failed:
+        return found
+    if found:
+        raise PartialParseError(_failures(failed), found)
+    raise ParseError(_failures(failed))
 
 
 def parse_all(
@@ -74,9 +178,17 @@ def parse_all(
     ``kind`` overrides only how the Source is labelled (``url`` for fetched pages);
     ``charset`` is a declared encoding (an HTTP header) tried after any BOM; ``layout``
     forces a reader (see ``layouts()``). Raises ParseError and nothing else.
+
+    Every record is held to ``podsum.caps`` (what is over a cap is cut, with a
+    ``record-truncated`` warning).
     """
+    from .caps import cap_record
+
     try:
-        return _parse_all(data, location, kind, charset, layout)
+        return [cap_record(s) for s in _parse_all(data, location, kind, charset, layout)]
+    except PartialParseError as exc:
+        exc.summaries = [cap_record(s) for s in exc.summaries]
+        raise
     except ParseError:
         raise
     except RecursionError as exc:
@@ -124,11 +236,9 @@ def _parse_all(
     kind, front = _detect(text)
 
     if kind == "json":
-        records = _json_records(text)
-        if records is not None:
-            if not records:
-                raise ParseError("JSON holds no records")
-            return [sanitise(summary_from_dict(r)) for r in records]
+        entries = _json_records(text)
+        if entries is not None:
+            return _from_json(entries)
         kind = "text"  # a page that merely starts with a bracket
 
     def source(actual: str) -> Source:
@@ -159,4 +269,4 @@ def _parse_all(
     return found
 
 
-__all__ = ["ParseError", "detect_kind", "layouts", "parse", "parse_all"]
+__all__ = ["ParseError", "PartialParseError", "detect_kind", "layouts", "parse", "parse_all"]

@@ -13,6 +13,7 @@ import typer
 from . import __version__
 from .errors import PodsumError
 from .model import Summary
+from .sanitise import for_terminal, sanitise
 
 if TYPE_CHECKING:
     from .db import Library, Row
@@ -101,26 +102,30 @@ class Run:
         self.timeout = timeout
         self.library = library  # set where a SOURCE may also be a library id
         self._lib: Library | None = None
+        self._lib_failed = False  # the library could not be opened; said once
         self.failed = False
 
     def fail(self, source: str, reason: str, out: Callable[[str], None] | None = None) -> None:
-        """One line on stderr (or through ``out``, e.g. above a progress bar)."""
+        """One line on stderr (or through ``out``, e.g. above a progress bar).
+
+        Every reason passes through here, whatever raised it (a server's status line or
+        Content-Type, a record's warnings, a library row): runs of whitespace become one
+        space and anything a terminal would act on is shown as visible text."""
         self.failed = True
-        line = f"podsum: {display_name(source)}: {' '.join(reason.split())}"
+        line = f"podsum: {display_name(source)}: {for_terminal(' '.join(reason.split()))}"
         if out is None:
             print(line, file=sys.stderr)
         else:
             out(line)
 
     def summaries(self, specs: list[str]) -> Iterator[Summary]:
-        from .api import parse_all
+        from .api import PartialParseError, parse_all
 
         for spec in specs:
+            partial: PartialParseError | None = None
             try:
                 if self.library is not None and _is_library_id(spec):
-                    if self._lib is None:
-                        self._lib = _open_library(self.library or None)
-                    yield from self._check([self._lib.get(spec)], spec)
+                    yield from self._check(self._from_library(spec), spec)
                     continue
                 raw = read_source(spec, max_bytes=self.max_bytes, timeout=self.timeout)
                 found = parse_all(
@@ -130,6 +135,8 @@ class Run:
                     charset=raw.charset,
                     layout=self.layout,
                 )
+            except PartialParseError as exc:  # the records read, then what was not
+                found, partial = exc.summaries, exc
             except PodsumError as exc:
                 self.fail(spec, str(exc))
                 continue
@@ -137,9 +144,34 @@ class Run:
                 self.fail(spec, f"internal error (please report): {type(exc).__name__}: {exc}")
                 continue
             yield from self._check(found, spec)
+            if partial is not None:
+                self.fail(spec, str(partial))
+
+    def _from_library(self, spec: str) -> list[Summary]:
+        """The summary an id names. The library is opened for reading only (never
+        created); if it cannot be, that is said once, however many ids were given."""
+        from .db import BadId, LibraryError
+
+        try:
+            if self._lib is None and not self._lib_failed:
+                self._lib = _open_library(self.library or None, create=False)
+            if self._lib is None:
+                self.failed = True
+                return []
+            return [self._lib.get(spec)]
+        except BadId as exc:
+            self.fail(spec, str(exc))
+        except LibraryError as exc:
+            self._lib_failed = self.failed = True
+            print(for_terminal(f"podsum: {exc}"), file=sys.stderr)
+        return []
 
     def _check(self, found: list[Summary], spec: str) -> Iterator[Summary]:
         for s in found:
+            # Parsed pages are clean already (this costs one scan); a record read back
+            # from a library file that was edited behind podsum's back is cleaned here,
+            # with a warning, before anything prints it.
+            sanitise(s)
             if self.strict and s.warnings:
                 for w in s.warnings:
                     where = f" (line {w.line})" if w.line else ""
@@ -157,10 +189,12 @@ def _is_library_id(spec: str) -> bool:
     )
 
 
-def _open_library(path: str | None) -> Library:
+def _open_library(path: str | None, *, create: bool = True) -> Library:
+    """The library at ``path`` (default: the user's). Commands that only read pass
+    ``create=False``: a missing library is then an error, never a new empty file."""
     from .db import Library
 
-    return Library(path)
+    return Library(path, create=create)
 
 
 def _sources(sources: list[str] | None) -> list[str]:
@@ -189,7 +223,7 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _die(message: str, code: int) -> NoReturn:
-    print(message, file=sys.stderr)
+    print(for_terminal(message), file=sys.stderr)  # paths and errors may hold escapes
     raise typer.Exit(code)
 
 
@@ -284,11 +318,11 @@ def show(
     _finish(run)
 
 
-def _library_or_die(path: str | None) -> Library:
+def _library_or_die(path: str | None, *, create: bool = True) -> Library:
     from .db import LibraryError
 
     try:
-        return _open_library(path)
+        return _open_library(path, create=create)
     except LibraryError as exc:
         _die(f"podsum: {exc}", 1)
 
@@ -339,58 +373,93 @@ def ingest(
     fails is one line on stderr and never stops the batch.
     """
     from .db import AddResult, LibraryError
-    from .ingest import CHUNK, parse_many
+    from .ingest import (
+        CHUNK,
+        SKIP_BINARY,
+        SKIP_SPECIAL,
+        Interrupted,
+        ctrl_c_deferred,
+        ctrl_c_ignored,
+        parse_many,
+    )
     from .progress import ProgressBar
 
     specs = _sources(sources)
     lib = _library_or_die(library)
     if lib.read_only:
-        _die(f"podsum: {lib.path} is read-only", 1)
+        _die(f"podsum: {lib.path}: read-only", 1)
     run = Run(False, max_bytes, timeout)
     totals = AddResult()
-    failed = skipped = 0
+    failed = binary = special = folders = 0
     batch: list[Row] = []
     progress = ProgressBar(enabled=not quiet and sys.stderr.isatty())
 
     def flush() -> None:
+        nonlocal failed
         result = lib.add_rows(batch, update=update)
         totals.new += result.new
         totals.existing += result.existing
         totals.updated += result.updated
+        for location, reason in result.failed:  # rows the library refused, each alone
+            failed += 1
+            run.fail(location, reason, out=progress.message)
         batch.clear()
 
+    results = parse_many(
+        specs,
+        jobs=jobs or os.cpu_count() or 1,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        layout=layout,
+        on_start=progress.start,
+    )
     try:
-        for parsed in parse_many(
-            specs,
-            jobs=jobs or os.cpu_count() or 1,
-            max_bytes=max_bytes,
-            timeout=timeout,
-            layout=layout,
-            on_start=progress.start,
-        ):
+        for parsed in results:
             progress.advance()
-            if parsed.error is None:
-                batch.extend(parsed.rows)
-            elif parsed.error.startswith("skipped:"):
-                skipped += 1
-            else:
-                failed += 1
+            batch.extend(parsed.rows)  # a partly read file still gives its good records
+            if parsed.error == SKIP_BINARY:
+                binary += 1
+            elif parsed.error == SKIP_SPECIAL:
+                special += 1
+            elif parsed.error is not None:
+                if parsed.folder:
+                    folders += 1
+                else:
+                    failed += 1
                 run.fail(parsed.spec, parsed.error, out=progress.message)
             if len(batch) >= CHUNK:
-                flush()
+                with ctrl_c_deferred():  # a chunk is committed and counted as one
+                    flush()
         if batch:
-            flush()
+            with ctrl_c_deferred():
+                flush()
+    except (KeyboardInterrupt, Interrupted):
+        with ctrl_c_ignored():  # a second Ctrl-C cannot cut the clean-up short
+            results.close()  # ends the worker processes
+            progress.stop()  # erases the bar and shows the cursor again
+            done = f"{totals.new} new, {totals.existing} already there"
+            if totals.updated:
+                done += f", {totals.updated} updated"
+            _die(f"podsum: interrupted; committed {done}", 130)
     except LibraryError as exc:
         progress.stop()
-        _die(f"podsum: {exc}", 1)
-    progress.stop()
+        # Earlier chunks are committed and stay; the failed chunk left nothing behind.
+        _die(f"podsum: {exc}; committed {totals.new} new, {totals.updated} updated", 1)
+    finally:
+        with ctrl_c_deferred():  # the workers end and the cursor comes back first
+            results.close()
+            progress.stop()
     if not quiet:
         parts = [f"{totals.new} new", f"{totals.existing} already there"]
         if totals.updated:
             parts.append(f"{totals.updated} updated")
         parts.append(f"{failed} failed")
-        if skipped:
-            parts.append(f"{skipped} skipped (binary)")
+        if binary:
+            parts.append(f"{binary} skipped (binary)")
+        if special:
+            parts.append(f"{special} skipped (not regular files)")
+        if folders:
+            parts.append(f"{folders} folder{'s' if folders > 1 else ''} unreadable")
         print(", ".join(parts))
     _finish(run)
 
@@ -434,7 +503,7 @@ def list_(
     _check_format(fmt, ("table", "json", "jsonl"))
     if sort not in SORTS:
         raise typer.BadParameter(f"choose from {', '.join(SORTS)}", param_hint="--sort")
-    lib = _library_or_die(library)
+    lib = _library_or_die(library, create=False)
     try:
         items = lib.list_summaries(sort=sort, show=show, since=_since(since), limit=limit)
     except LibraryError as exc:
@@ -464,7 +533,7 @@ def search(
     from .db import LibraryError
 
     _check_format(fmt, ("table", "json", "jsonl"))
-    lib = _library_or_die(library)
+    lib = _library_or_die(library, create=False)
     try:
         hits = lib.search(query, raw=raw, limit=limit)
     except LibraryError as exc:
@@ -484,21 +553,31 @@ def search(
 
 @app.command()
 def rm(
-    ids: Annotated[list[str], typer.Argument(help="Ids or unique prefixes of them.")],
+    ids: Annotated[
+        list[str],
+        typer.Argument(help="Ids or unique prefixes of them (at least 4 hex digits)."),
+    ],
     library: LibraryOpt = None,
 ) -> None:
-    """Remove summaries from the library."""
-    from .db import LibraryError
+    """Remove summaries from the library.
 
-    lib = _library_or_die(library)
+    A prefix must have at least 4 hex digits and name one summary; an ambiguous one
+    removes nothing and lists the summaries it matches.
+    """
+    from .db import BadId, LibraryError
+
+    lib = _library_or_die(library, create=False)
     if lib.read_only:
-        _die(f"podsum: {lib.path} is read-only", 1)
+        _die(f"podsum: {lib.path}: read-only", 1)
     run = Run(False, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT)
     for id_ in ids:
         try:
-            print(f"removed {lib.remove(id_)}")
-        except LibraryError as exc:
+            print(for_terminal(f"removed {lib.remove(id_)}"))
+        except BadId as exc:
             run.fail(id_, str(exc))
+        except LibraryError as exc:
+            # The library itself failed (locked, full): every other id would fail alike.
+            _die(f"podsum: {exc}", 1)
     _finish(run)
 
 
@@ -512,54 +591,69 @@ def export(
     ] = "md",
     show: ShowFilter = None,
     since: SinceFilter = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite podsum's files even where you changed them."),
+    ] = False,
     library: LibraryOpt = None,
 ) -> None:
     """Write the library out: one file per summary (md, json) or one JSON Lines file.
 
     Files are named YYYY-MM-DD-title-slug.md; a name already taken by a file podsum did
-    not write for that summary is never overwritten (a -2 suffix is used instead).
+    not write is never overwritten (a -2 suffix is used instead). A file you changed
+    since podsum wrote it is kept (--force overwrites it); renamed or moved notes in the
+    folder are found by their id and updated where they are. What podsum wrote is
+    recorded in DIR/.podsum-export.
     """
     from pathlib import Path
 
     from .db import LibraryError
-    from .export import export_one
+    from .export import Exporter
 
     _check_format(fmt, ("md", "json", "jsonl"))
-    lib = _library_or_die(library)
+    lib = _library_or_die(library, create=False)
     out_dir = Path(out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _die(f"podsum: {out}: {exc.strerror}", 1)
     since_iso = _since(since)
-    written = 0
-    try:
-        if fmt == "jsonl":
-            from .atomic import write_atomic
-            from .render.jsonout import render_json
+    written = kept = 0
 
-            lines = [
-                render_json(s.to_dict(), indent=None) + "\n"
-                for s in lib.summaries(show=show, since=since_iso)
-            ]
-            write_atomic(out_dir / "summaries.jsonl", "".join(lines))
-            written = len(lines)
-        else:
-            taken: set[str] = set()
-            for s in lib.summaries(show=show, since=since_iso):
-                path, kept = export_one(s, out_dir, fmt, taken)
-                if kept:
-                    print(
-                        f"podsum: {path.name}: the name was taken by a file podsum did not"
-                        " write; kept that file and used this name instead",
-                        file=sys.stderr,
-                    )
-                written += 1
+    def warn(line: str) -> None:
+        print(for_terminal(line), file=sys.stderr)
+
+    try:
+        exporter = Exporter(out_dir, fmt, force=force, warn=warn)
+        try:
+            if fmt == "jsonl":
+                outcome, lines = exporter.export_jsonl(lib.summaries(show=show, since=since_iso))
+                if outcome.status == "kept":
+                    kept = 1
+                else:
+                    written = lines
+            else:
+                for s in lib.summaries(show=show, since=since_iso):
+                    outcome = exporter.export(s)
+                    if outcome.kept_foreign:
+                        warn(
+                            f"podsum: {outcome.path.name}: the name was taken by a file"
+                            " podsum did not write; kept that file and used this name instead"
+                        )
+                    if outcome.status == "kept":
+                        kept += 1
+                    else:
+                        written += 1
+        finally:
+            exporter.close()  # what was written so far stays recorded
     except LibraryError as exc:
         _die(f"podsum: {exc}", 1)
     except OSError as exc:
         _die(f"podsum: {out}: {exc.strerror or exc}", 1)
-    print(f"exported {written} to {out_dir}")
+    summary = f"exported {written} to {out_dir}"
+    if kept:
+        summary += f", kept {kept} you edited"
+    print(for_terminal(summary))
 
 
 @app.command()
@@ -618,6 +712,9 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    from .ingest import Interrupted, catch_ctrl_c
+
+    catch_ctrl_c()  # Ctrl-C: one line and exit 130, never a traceback or silence
     try:
         app()
     except BrokenPipeError:
@@ -625,6 +722,6 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         print("podsum: interrupted", file=sys.stderr)
         sys.exit(130)

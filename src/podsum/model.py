@@ -6,8 +6,10 @@ renderers read them, and ``to_dict``/``from_dict`` are the JSON boundary.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,6 +251,158 @@ def record_id(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
+# --- the limits every reader enforces -----------------------------------------------
+# The text parser turns impossible values into null with a warning; records read from
+# JSON or Markdown, which anything may have written, get the same rules here.
+
+MAX_COUNT = 2**53  # beyond this a JSON reader or SQLite would mangle the number
+ROLES = ("host", "guest")
+SOURCE_KINDS = ("text", "html", "url", "markdown", "json")
+_COUNT_CODES = {"views": "invalid-views", "duration_seconds": "invalid-duration"}
+_LAST_NAME = re.compile(r"[^ .\]]+$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LAYOUT_NAME = re.compile(r"[a-z]+")
+_WARNING_CODE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_CONTROL_WARNING = ("control-chars-removed", "removed escapes or control characters")
+
+
+def _short(value: object) -> str:
+    """A value as a message quotes it: repr, cut to a readable length."""
+    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def checked_count(
+    value: int | None, name: str, warnings: list[ParseWarning], *, minimum: int = 0
+) -> int | None:
+    """``value`` when a record can hold it (``minimum`` to 2^53), else None and a warning
+    that names the field: ``invalid-views``, ``invalid-duration`` or ``invalid-number``."""
+    if value is None or minimum <= value <= MAX_COUNT:
+        return value
+    last = _LAST_NAME.search(name)
+    code = _COUNT_CODES.get(last.group() if last else name, "invalid-number")
+    # A number past 64 bits is named by its size: printing it could take a whole page.
+    digits = value.bit_length() * 30103 // 100000 + 1  # log10(2) = 0.30103
+    shown = str(value) if value.bit_length() <= 64 else f"(a number of about {digits} digits)"
+    message = f"{name} {shown} is out of range ({minimum} to 2^53); left out"
+    warnings.append(ParseWarning(code, message, None))
+    return None
+
+
+def _clean_line(text: str) -> str:
+    if text.isprintable():  # every escape, control, bidi mark and surrogate is not
+        return text
+    from .repair import strip_controls, strip_escapes
+
+    text, _ = strip_escapes(text)
+    text, _ = strip_controls(text, keep_newlines=False)
+    return text
+
+
+def _clean_provenance(summary: Summary) -> bool:
+    """Clean the strings that say where a record came from (source, warnings), which a
+    record written elsewhere may have filled with anything; True when one changed."""
+    src = summary.source
+    before = (src.kind, src.location, src.sha256, src.encoding)
+    src.kind, src.sha256, src.encoding = map(_clean_line, (src.kind, src.sha256, src.encoding))
+    if src.location is not None:
+        src.location = _clean_line(src.location)
+    changed = before != (src.kind, src.location, src.sha256, src.encoding)
+    for w in summary.warnings:
+        code, message = _clean_line(w.code), _clean_line(w.message)
+        if (code, message) != (w.code, w.message):
+            w.code, w.message, changed = code, message, True
+    return changed
+
+
+def _real_date(value: str) -> bool:
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def enforce_limits(summary: Summary) -> Summary:
+    """Hold a Summary that did not come through the text parser to the parser's rules.
+
+    Numbers outside 0..2^53 (warning lines outside 1..2^53), dates that are not real
+    YYYY-MM-DD dates and roles other than host or guest become null; a layout that is
+    not a lowercase name becomes ``generic`` and a source kind podsum does not know
+    becomes ``json``. Each change adds a warning naming the field. Escapes, controls and
+    lone surrogates are removed from the source and the warnings' own text (``sanitise``
+    cleans every other field). Running it again changes nothing.
+    """
+    found: list[ParseWarning] = []
+    summary.views = checked_count(summary.views, "views", found)
+    summary.duration_seconds = checked_count(summary.duration_seconds, "duration_seconds", found)
+    for i, sec in enumerate(summary.sections):
+        where = f"sections[{i}]"
+        sec.declared_insights = checked_count(
+            sec.declared_insights, f"{where}.declared_insights", found
+        )
+        for j, ins in enumerate(sec.insights):
+            for k, t in enumerate(ins.timestamps):
+                t.seconds = checked_count(
+                    t.seconds, f"{where}.insights[{j}].timestamps[{k}].seconds", found
+                )
+    for i, c in enumerate(summary.chapters):
+        c.start_seconds = checked_count(c.start_seconds, f"chapters[{i}].start_seconds", found)
+        c.end_seconds = checked_count(c.end_seconds, f"chapters[{i}].end_seconds", found)
+    for i, r in enumerate(summary.related):
+        r.duration_seconds = checked_count(
+            r.duration_seconds, f"related[{i}].duration_seconds", found
+        )
+        r.points = checked_count(r.points, f"related[{i}].points", found)
+    for i, p in enumerate(summary.people):
+        if p.role is not None and p.role not in ROLES:
+            found.append(
+                ParseWarning(
+                    "invalid-role", f"people[{i}].role {_short(p.role)} is not host or guest", None
+                )
+            )
+            p.role = None
+    if summary.published is not None and not _real_date(summary.published):
+        found.append(
+            ParseWarning(
+                "invalid-date", f"published {_short(summary.published)} is not a real date", None
+            )
+        )
+        summary.published = None
+    if not _LAYOUT_NAME.fullmatch(summary.layout):
+        found.append(
+            ParseWarning(
+                "invalid-layout",
+                f"layout {_short(summary.layout)} is not a layout name; read as generic",
+                None,
+            )
+        )
+        summary.layout = "generic"
+    dirty = _clean_provenance(summary)
+    if summary.source.kind not in SOURCE_KINDS:
+        found.append(
+            ParseWarning(
+                "invalid-source",
+                f"source.kind {_short(summary.source.kind)} is not one of"
+                f" {', '.join(SOURCE_KINDS)}; read as json",
+                None,
+            )
+        )
+        summary.source.kind = "json"
+    for i, w in enumerate(summary.warnings):
+        w.line = checked_count(w.line, f"warnings[{i}].line", found, minimum=1)
+        if not _WARNING_CODE.fullmatch(w.code):
+            # Keep what the code said; the schema allows only lowercase-hyphen codes.
+            w.message = f"{w.code}: {w.message}" if w.code else w.message
+            w.code = "unknown"
+    summary.warnings.extend(found)
+    if dirty:  # last, so a reader that also runs ``sanitise`` can fold the two into one
+        summary.warn(*_CONTROL_WARNING)
+    return summary
+
+
 # --- reading a record back from JSON -------------------------------------------------
 # Hand-written checks rather than jsonschema: this runs on every `show` of piped JSON,
 # and jsonschema costs more to import than the whole parse.
@@ -310,8 +464,13 @@ def summary_from_dict(d: Any) -> Summary:
     """Rebuild a Summary from a podsum JSON record; raises ParseError on a wrong shape."""
     if not looks_like_record(d):
         raise ParseError("JSON is not a podsum record (no schema_version and title)")
-    if d["schema_version"] not in READABLE_VERSIONS or isinstance(d["schema_version"], bool):
-        raise ParseError(f"unsupported schema_version {d['schema_version']!r}")
+    version = d["schema_version"]
+    if (
+        isinstance(version, bool)
+        or not isinstance(version, int)
+        or version not in READABLE_VERSIONS
+    ):
+        raise ParseError(f"unsupported schema_version {_short(version)}")
     title = _req_str(d, "title", "")
     src = d.get("source")
     if src is None:
@@ -379,7 +538,7 @@ def summary_from_dict(d: Any) -> Summary:
     layout = d.get("layout") or "atmes"  # schema 1 had one layout
     if not isinstance(layout, str):
         raise ParseError("layout must be a string")
-    return Summary(
+    summary = Summary(
         title=title,
         layout=layout,
         url=_opt_str(d, "url", ""),
@@ -403,9 +562,10 @@ def summary_from_dict(d: Any) -> Summary:
         extra_lines=_str_list(d, "extra_lines", ""),
         warnings=warnings,
         source=Source(
-            kind=str(src.get("kind") or "json"),
+            kind=_opt_str(src, "kind", "source.") or "json",
             location=_opt_str(src, "location", "source."),
-            sha256=str(src.get("sha256") or ""),
-            encoding=str(src.get("encoding") or "utf-8"),
+            sha256=_opt_str(src, "sha256", "source.") or "",
+            encoding=_opt_str(src, "encoding", "source.") or "utf-8",
         ),
     )
+    return enforce_limits(summary)

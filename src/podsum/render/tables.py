@@ -1,4 +1,8 @@
-"""Rich tables for `list` and `search`; page text goes in as Text, never as markup."""
+"""Rich tables for `list` and `search`; page text goes in as Text, never as markup.
+
+Rows come straight from the library file, which anything may have written, so every
+value goes through ``for_terminal``: an escape sequence in a title is shown, not run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from ..sanitise import for_terminal
 from .cards import make_console
 
 
@@ -23,10 +28,10 @@ def print_list(items: list[dict[str, Any]], file: IO[str]) -> None:
         secs = i["duration_seconds"]
         length = "" if secs is None else f"{secs // 3600}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
         table.add_row(
-            Text(i["id"][:12]),
-            Text(i["published"] or ""),
-            Text(i["title"]),
-            Text(i["show"] or ""),
+            Text(for_terminal(i["id"][:12])),
+            Text(for_terminal(i["published"] or "")),
+            Text(for_terminal(i["title"])),
+            Text(for_terminal(i["show"] or "")),
             Text("" if i["views"] is None else f"{i['views']:,}"),
             Text(length),
         )
@@ -41,7 +46,7 @@ def highlighted(snippet: str) -> Text:
     """A search snippet with its matches (between \\x02 and \\x03) in bold."""
     text = Text()
     for n, part in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
-        text.append(" ".join(part.split("\n")), style="bold yellow" if n % 2 else "")
+        text.append(for_terminal(" ".join(part.split("\n"))), style="bold yellow" if n % 2 else "")
     return text
 
 
@@ -55,5 +60,9 @@ def print_search(hits: list[dict[str, Any]], file: IO[str]) -> None:
     table.add_column("Title", ratio=2)
     table.add_column("Match", ratio=3)
     for h in hits:
-        table.add_row(Text(h["id"][:12]), Text(h["title"]), highlighted(h["snippet"]))
+        table.add_row(
+            Text(for_terminal(h["id"][:12])),
+            Text(for_terminal(h["title"])),
+            highlighted(h["snippet"]),
+        )
     console.print(table)
