@@ -80,7 +80,10 @@ LayoutOpt = Annotated[
 TimeoutOpt = Annotated[
     float,
     typer.Option(
-        "--timeout", min=0.1, metavar="SECONDS", help="Deadline for a whole URL download."
+        "--timeout",
+        min=0.1,
+        metavar="SECONDS",
+        help="Deadline for a whole URL download, and for a named pipe's first data.",
     ),
 ]
 
