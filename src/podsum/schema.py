@@ -7,9 +7,12 @@ that may hold paragraphs, the date's form, enumerations) are listed below.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import functools
 import types
 import typing
+from importlib import resources
 from typing import Any
 
 from . import model
@@ -63,8 +66,32 @@ def _field(owner: type, name: str, hint: Any) -> dict[str, Any]:
     raise TypeError(f"no JSON Schema for {key}: {hint!r}")
 
 
+@functools.cache
+def _source_annotations() -> dict[str, dict[str, str]]:
+    """Class -> field -> annotation, as written in model.py.
+
+    Read from the source because mypyc, which compiles ``model``, erases the annotations
+    of the classes it compiles (``str | None`` becomes ``type``).
+    """
+    source = resources.files(__package__).joinpath("model.py").read_text(encoding="utf-8")
+    return {
+        node.name: {
+            item.target.id: ast.unparse(item.annotation)
+            for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+        }
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    written = type(cls.__name__, (), {"__annotations__": _source_annotations()[cls.__name__]})
+    return typing.get_type_hints(written, vars(model))
+
+
 def _object(cls: type, head: dict[str, Any] | None = None) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls, vars(model))
+    hints = _hints(cls)
     props = dict(head or {})
     props.update((f.name, _field(cls, f.name, hints[f.name])) for f in dataclasses.fields(cls))
     return {
