@@ -182,12 +182,15 @@ def parse_all(
     Every record is held to ``podsum.caps`` (what is over a cap is cut, with a
     ``record-truncated`` warning).
     """
-    from .caps import cap_record
+    from .caps import MAX_TEXT, cap_record
 
+    # No text field is longer than the input it came from.
+    fit = len(data) <= MAX_TEXT
     try:
-        return [cap_record(s) for s in _parse_all(data, location, kind, charset, layout)]
+        found = _parse_all(data, location, kind, charset, layout)
+        return [cap_record(s, texts_fit=fit) for s in found]
     except PartialParseError as exc:
-        exc.summaries = [cap_record(s) for s in exc.summaries]
+        exc.summaries = [cap_record(s, texts_fit=fit) for s in exc.summaries]
         raise
     except ParseError:
         raise

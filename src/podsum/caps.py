@@ -195,8 +195,32 @@ _SCALARS = (
 )
 
 
-def cap_record(summary: Summary) -> Summary:
-    """Hold ``summary`` to the caps (in place; returned for convenience)."""
+def _counts_fit(s: Summary) -> bool:
+    """Every list of ``s`` within its cap: a few ``len`` calls, no walk of the text."""
+    return (
+        len(s.sections) <= MAX_SECTIONS
+        and len(s.chapters) <= MAX_CHAPTERS
+        and len(s.people) <= MAX_PEOPLE
+        and len(s.topics) <= MAX_TOPICS
+        and len(s.related) <= MAX_RELATED
+        and len(s.extra_lines) <= MAX_EXTRA_LINES
+        and len(s.warnings) < MAX_WARNINGS
+        and sum(len(sec.insights) for sec in s.sections) <= MAX_ALL_INSIGHTS
+        and all(len(sec.insights) <= MAX_INSIGHTS for sec in s.sections)
+        and all(len(i.timestamps) <= MAX_TIMESTAMPS for sec in s.sections for i in sec.insights)
+        and sum(len(c.points) for c in s.chapters) <= MAX_ALL_POINTS
+        and all(len(c.points) <= MAX_POINTS for c in s.chapters)
+    )
+
+
+def cap_record(summary: Summary, *, texts_fit: bool = False) -> Summary:
+    """Hold ``summary`` to the caps (in place; returned for convenience).
+
+    ``texts_fit``: the caller knows no text field can be over ``MAX_TEXT`` (the input it
+    came from is no longer than that), so only the lists need checking.
+    """
+    if texts_fit and _counts_fit(summary):
+        return summary
     cuts = _Cuts()
     for name in _SCALARS:
         setattr(summary, name, cuts.opt(getattr(summary, name), name))
