@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint bench fuzz clean
 
 # Compiled modules (setup.py) are rebuilt whenever their source changes.
-$(STAMP): pyproject.toml setup.py $(wildcard src/podsum/textparser.py src/podsum/values.py src/podsum/repair.py src/podsum/model.py)
+$(STAMP): pyproject.toml setup.py $(wildcard src/podsum/textparser.py src/podsum/values.py src/podsum/repair.py src/podsum/model.py src/podsum/caps.py src/podsum/api.py src/podsum/read/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -24,7 +24,7 @@ test: lint
 	$(BIN)/python -m pytest
 	@echo "--- the parser again as pure Python (what installs without a C compiler)"
 	rm -rf build/pure && mkdir -p build/pure && cp -r src/podsum build/pure/
-	rm -f build/pure/podsum/*.so
+	find build/pure -name '*.so' -delete
 	PYTHONPATH=build/pure $(BIN)/python -m pytest -p no:cacheprovider tests/test_golden.py \
 		tests/test_properties.py tests/test_repair.py tests/test_values.py tests/test_render.py \
 		tests/test_html.py tests/test_imports.py

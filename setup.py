@@ -12,7 +12,28 @@ import os
 
 from setuptools import Extension, setup
 
-COMPILED = ["textparser", "values", "repair", "model"]
+# The parser's hot path: text plumbing, the record, the readers and their registry.
+COMPILED = [
+    "textparser",
+    "values",
+    "repair",
+    "model",
+    "caps",
+    "api",
+    "read/__init__",
+    "read/_page",
+    "read/_blocks",
+    "read/atmes",
+    "read/better",
+    "read/signalcast",
+    "read/longcut",
+    "read/ulisten",
+    "read/podwave",
+    "read/youtubeds",
+    "read/scripod",
+    "read/episodenotes",
+    "read/generic",
+]
 
 
 def ext_modules() -> list[Extension]:

@@ -189,15 +189,16 @@ def parse_all(
     try:
         found = _parse_all(data, location, kind, charset, layout)
         return [cap_record(s, texts_fit=fit) for s in found]
-    except PartialParseError as exc:
-        exc.summaries = [cap_record(s, texts_fit=fit) for s in exc.summaries]
+    # One name per clause: mypyc types an exception variable from its first clause.
+    except PartialParseError as partial:
+        partial.summaries = [cap_record(s, texts_fit=fit) for s in partial.summaries]
         raise
     except ParseError:
         raise
-    except RecursionError as exc:
-        raise ParseError("input nested too deeply") from exc
-    except Exception as exc:  # a bug, but the contract is ParseError only
-        raise ParseError(f"internal error (please report): {type(exc).__name__}: {exc}") from exc
+    except RecursionError as deep:
+        raise ParseError("input nested too deeply") from deep
+    except Exception as bug:  # a bug, but the contract is ParseError only
+        raise ParseError(f"internal error (please report): {type(bug).__name__}: {bug}") from bug
 
 
 def parse(data: str | bytes, *, location: str | None = None, layout: str | None = None) -> Summary:

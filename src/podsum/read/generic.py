@@ -702,7 +702,8 @@ def _insight(item: _Item) -> Insight | None:
     if body[:1] not in _QUOTE_CHARS:
         label, body = _blocks.split_label(body)
         if label is not None and body[:1] in _QUOTE_CHARS and body[-1:] in _QUOTE_CHARS:
-            label, speaker = None, label  # ``Ana Ruiz: “…”``
+            speaker = label  # ``Ana Ruiz: “…”``
+            label = None
     if body[:1] in _QUOTE_CHARS:
         q = _blocks.quote(body)
         if q is not None:
