@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import PodsumError
 from .sources import is_url
@@ -69,39 +69,36 @@ def catch_ctrl_c() -> None:
 
 
 @contextmanager
+def _sigint(handler: Any) -> Iterator[Any]:
+    """Handle SIGINT with ``handler`` for the block; yields the handler it replaced
+    (None off the main thread, which alone sees Ctrl-C and keeps its own)."""
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:
+        yield None
+        return
+    try:
+        yield previous
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
 def ctrl_c_deferred() -> Iterator[None]:
     """Hold Ctrl-C until the block is done, then raise it: a chunk is committed and
     counted as one, and a worker never sees Ctrl-C before it ignores it."""
     held: list[int] = []
-
-    def hold(signum: int, frame: FrameType | None) -> None:
-        held.append(signum)
-
-    try:
-        previous = signal.signal(signal.SIGINT, hold)
-    except ValueError:  # not the main thread, which alone sees Ctrl-C
+    with _sigint(lambda signum, frame: held.append(signum)) as previous:
         yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if held and callable(previous):
-            previous(signal.SIGINT, None)
+    if held and callable(previous):
+        previous(signal.SIGINT, None)
 
 
 @contextmanager
 def ctrl_c_ignored() -> Iterator[None]:
     """Ignore Ctrl-C for the block (the clean-up after the first one)."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread, which alone sees Ctrl-C
+    with _sigint(signal.SIG_IGN):
         yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -458,12 +458,6 @@ def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[Parse
             )
 
 
-def parse_text(text: str, source: Source) -> Summary:
-    """Parse the text of one atmes page. Raises ParseError when no summary is in it."""
-    warnings: list[ParseWarning] = []
-    return parse_lines(clean_lines(text, warnings), source, warnings)
-
-
 class Scan(NamedTuple):
     """The lines that anchor an atmes page: meta lines and block markers, in order."""
 

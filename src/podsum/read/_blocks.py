@@ -22,7 +22,6 @@ _TRAILING_TIMES = re.compile(
     rf"\s*(?:\[(?:{TIME})\](?:\s*,\s*\[(?:{TIME})\])*|\((?:{TIME})(?:\s*,\s*(?:{TIME}))*\))\s*$"
 )
 _ONE_TIME = re.compile(TIME)
-_RANGE = re.compile(rf"\[?\s*({TIME})\s*[–—-]\s*({TIME})\s*\]?")
 _LABEL = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
 _QUOTE = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
@@ -57,12 +56,6 @@ def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
         return text, []
     stamps = [timestamp(t.group()) for t in _ONE_TIME.finditer(m.group())]
     return text[: m.start()].rstrip(), stamps
-
-
-def time_range(text: str) -> tuple[str, str] | None:
-    """``[00:00–12:40]`` or ``0:00 – 2:40`` (the whole text) -> ("00:00", "12:40")."""
-    m = _RANGE.fullmatch(text.strip())
-    return (m.group(1), m.group(2)) if m else None
 
 
 def is_time(text: str) -> bool:
