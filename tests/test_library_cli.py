@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -111,12 +112,14 @@ def test_export_markdown_for_obsidian(tmp_path: Path, _isolated_library: Path) -
     assert b"kept that file" in proc.stderr
     names = sorted(p.name for p in out.iterdir())
     assert "2025-07-31-china-open-source-compute-arms-race-reordering-global-trade-2.md" in names
-    assert "2025-06-18-86aef004d8dbcb23.md" in names  # a CJK title falls back to the id
+    assert "2025-06-18-人工智能如何改变编程.md" in names  # a name in the title's own script
     assert "2025-07-31-bold-red-pwned-not-a-heading.md" in names
     seed = out / "2025-07-31-china-open-source-compute-arms-race-reordering-global-trade-2.md"
     text = seed.read_text()
     front = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
-    assert front["tags"] == ["podcast", "bg2-w-bill-gurley-and-brad-gerstner"]
+    assert front["tags"] == ["show/bg2-w-bill-gurley-and-brad-gerstner", "podsum/atmes"]
+    assert front["date"] == datetime.date(2025, 7, 31)
+    assert front["source"].startswith(str(ROOT / "tests" / "fixtures" / "atmes"))
     assert podsum.parse(text).id == front["id"]
 
     # Exporting again replaces podsum's own files and adds nothing.

@@ -128,6 +128,13 @@ def test_fixture_markdown_round_trip(page: object) -> None:
     s = podsum.parse(page.read_bytes())
     back = podsum.parse(podsum.render(s, "md"))
     assert valid(back.to_dict())["id"] == s.id
+    # The whole record, not only its id: what a note cannot carry (how the page was
+    # obtained, its chrome and warnings) aside, Markdown reads back as the page parses.
+    copy_fields = ("source", "warnings", "extra_lines")
+    assert {k: v for k, v in back.to_dict().items() if k not in copy_fields} == {
+        k: v for k, v in s.to_dict().items() if k not in copy_fields
+    }
+    assert back.warnings == []
     json_back = podsum.parse(podsum.render(s, "json"))
     assert json_back.to_dict() == s.to_dict()
 

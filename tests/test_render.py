@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 import podsum
+import podsum.model
 from conftest import ATMES, SEED, fixture_pages, page_id
 
 HOSTILE = ATMES / "hostile-markup-escapes.txt"
@@ -34,10 +35,11 @@ def test_front_matter_is_valid_yaml_with_the_right_values(page: object) -> None:
     s = _summary(page)
     fm = _front_matter(podsum.render(s, "md"))
     assert fm["title"] == s.title
-    assert fm["show"] == s.show
-    assert fm["published"] == s.published  # a string, not a YAML date
-    assert fm["duration"] == s.duration  # a string, not a sexagesimal int
+    assert fm.get("show") == s.show  # a null field is left out
+    assert fm.get("published") == s.published  # a string, not a YAML date
+    assert fm.get("duration") == s.duration  # a string, not a sexagesimal int
     assert fm["id"] == s.id
+    assert None not in fm.values() and [] not in fm.values()
 
 
 @pytest.mark.parametrize(
@@ -64,13 +66,29 @@ def test_front_matter_is_valid_yaml_with_the_right_values(page: object) -> None:
         "`tick`",
         "{a: 1}",
         "[1, 2]",
+        "[[wikilink]] and #tag ^block |pipe",
+        "--- \n---\n...",
+        "🎧 Emoji 👩🏽\u200d💻 title 🇨🇳",
+        "\u200fمرحبا\u200e RTL",
+        "control \x1b[31m \x07 \x00 \x85 end",
+        "? key",
+        "1984",
     ],
 )
 def test_front_matter_survives_any_title(title: str) -> None:
+    """The title, and the same text as show, topic and person: the front matter still
+    ends where it should and holds them all exactly, tags and aliases included."""
     s = _summary(SEED)
-    s.title = title
+    s.title = s.show = title
+    s.topics = [title, "plain"]
+    s.people = [podsum.model.Person(title, "host", title)]
     fm = _front_matter(podsum.render(s, "md"))
-    assert fm["title"] == title
+    assert (fm["title"], fm["show"], fm["topics"]) == (title, title, [title, "plain"])
+    assert fm["people"] == [{"name": title, "role": "host", "about": title}]
+    assert all("\n" not in a and not re.search(r"[\[\]|#^]", a) for a in fm["aliases"])
+    for t in fm["tags"]:
+        assert re.fullmatch(r"[\w/-]+", t) and not t.isdigit() and "_" not in t, t
+    assert "plain" in fm["tags"] and fm["tags"][-1] == "podsum/atmes"
 
 
 def test_markdown_body_has_no_structure_the_page_did_not_mean() -> None:

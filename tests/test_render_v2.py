@@ -183,7 +183,18 @@ def test_markdown_front_matter_has_the_schema_2_fields() -> None:
         {"name": "- Dash Name", "about": "# not a heading"},
     ]
     assert fm["topics"] == ["Tidal power", "yes", "1:04:21", "[bold]x[/]", "# x"]
-    assert list(fm)[:3] == ["podsum", "id", "layout"]
+    assert list(fm) == [
+        *("podsum", "id", "title", "aliases", "date", "tags", "show", "people", "topics"),
+        *("url", "layout", "episode_number", "category", "published", "views", "duration"),
+        *("duration_seconds", "related_channel"),
+    ]
+    assert fm["aliases"] == ["bold Tides / and the - grid", _full().id[:12]]
+    assert fm["tags"] == [
+        "show/shoreline-talks",
+        *("tidal-power", "yes", "bold-x"),  # "1:04:21" has no letter; "# x" is "x"
+        "x",
+        "podsum/longcut",
+    ]
 
 
 def test_markdown_blocks_come_in_page_order() -> None:
@@ -220,6 +231,10 @@ def test_markdown_without_new_fields_reads_back() -> None:
             ins.speaker, ins.timestamps = None, []
     md = podsum.render(s, "md")
     assert "\n## Chapters\n" not in md and "- speaker:" not in md and "- at:" not in md
+    front = md[: md.index("\n---\n")]
+    assert "null" not in front and "[]" not in front  # an absent key is null or empty
+    for key in ("people:", "topics:", "url:", "episode_number:"):
+        assert f"\n{key}" not in front
     assert _content(_round_trip(s).to_dict()) == _content(s.to_dict())
 
 

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,9 +25,10 @@ from typing import Any
 
 from .atomic import open_output, write_atomic
 from .model import Summary
+from .names import cut, hyphenated, portable
 
-_UNSAFE = re.compile(r"[^a-z0-9]+")
-MAX_SLUG = 60
+MAX_SLUG = 60  # user-perceived characters of the title in a file name
+MAX_STEM_BYTES = 200
 MANIFEST = ".podsum-export"  # JSON; no .json ending, so globs for records skip it
 MANIFEST_VERSION = 1
 JSONL_NAME = "summaries.jsonl"
@@ -40,16 +40,19 @@ _JSON_ID = re.compile(r'\A\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"id"\s*:\s*"(
 EXTENSIONS = {"md": ".md", "json": ".json"}
 
 
-def slug(title: str) -> str:
-    """ASCII, lower case, hyphens: the same name on Windows, macOS and Linux."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    s = _UNSAFE.sub("-", ascii_title.lower()).strip("-")
-    return s[:MAX_SLUG].rstrip("-")
+def slug(title: str, max_bytes: int = MAX_STEM_BYTES) -> str:
+    """The title's words, lower case, joined by hyphens, in the title's own script
+    (``人工智能如何改变编程``, ``café-crème``); "" for a title of no letters or digits."""
+    return cut(hyphenated(title), MAX_SLUG, max_bytes)
 
 
 def file_stem(s: Summary, summary_id: str) -> str:
-    date = s.published or "undated"
-    return f"{date}-{slug(s.title) or summary_id}"
+    """``YYYY-MM-DD-title-slug`` (``undated-…`` without a date; the id for a title of no
+    letters or digits): at most MAX_STEM_BYTES of UTF-8, so with ``-N`` and the extension
+    a name fits the 255 bytes every common file system allows."""
+    prefix = f"{s.published or 'undated'}-"
+    name = slug(s.title, MAX_STEM_BYTES - len(prefix.encode("utf-8")))
+    return portable(prefix + (name or summary_id), MAX_STEM_BYTES)
 
 
 def render_for_export(s: Summary, fmt: str) -> str:
@@ -58,17 +61,10 @@ def render_for_export(s: Summary, fmt: str) -> str:
 
         return render_json(s.to_dict()) + "\n"
     from .render.markdown import render_markdown
-    from .values import split_title
 
-    tags = ["podcast"]
-    if s.show:
-        show_tag = slug(split_title(s.show)[0])
-        if show_tag:
-            tags.append(show_tag)
-    extra: dict[str, object] = {"tags": tags}
-    if s.source.location:
-        extra["source"] = s.source.location
-    return render_markdown(s, extra)
+    # Tags, aliases and date are in every note's front matter; an export adds where
+    # the page came from.
+    return render_markdown(s, {"source": s.source.location} if s.source.location else None)
 
 
 def note_id(head: str, fmt: str) -> str | None:

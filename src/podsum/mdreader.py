@@ -4,6 +4,12 @@ Version 1 (``podsum: 1``) has TL;DR, sections, Bottom line and Related; version 
 people, topics and the schema-2 scalars to the front matter, and Overview, Chapters,
 Transcript and insight field lines to the body. A version-1 file keeps its meaning:
 there, ``## Overview`` is a section like any other.
+
+Front matter keys stand for the record's fields; a key left out is a null field or an
+empty list (podsum writes no nulls; older podsum wrote them all). ``aliases``, ``date``
+and ``tags`` are derived from the fields for notes apps and ``source`` by ``export``:
+they are never read, so tags made from topics never come back as topics and a date
+edited in a notes app changes no record.
 """
 
 from __future__ import annotations

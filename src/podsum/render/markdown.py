@@ -1,5 +1,10 @@
-"""The Markdown form: YAML front matter with the scalar fields, people and topics, then
-the page as headings and paragraphs. ``mdreader`` reads it back to the same record.
+"""The Markdown form: YAML front matter, then the page as headings and paragraphs.
+``mdreader`` reads it back to the same record.
+
+The front matter holds podsum's marker (``podsum: 2``) and the id, the title, the keys
+notes apps read (``aliases``: the title and the short id; ``date``: the published date;
+``tags``: show, topics and layout, by Obsidian's rules), then every record field but the
+body's that is set: null fields and empty lists are left out.
 
 Layout of the body (version 2)::
 
@@ -26,14 +31,17 @@ alone.
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 from ..mdescape import entity_first, escape_block, escape_inline, escape_line, keep_edges
 from ..model import Chapter, Insight, Summary
-from ..values import parse_timestamp, split_emoji
+from ..names import tag
+from ..values import parse_timestamp, split_emoji, split_title
 
 MARKDOWN_VERSION = 2
 # Block headings of podsum's own; a section title that starts with one is written with
@@ -42,11 +50,15 @@ RESERVED = ("TL;DR", "Overview", "Chapters", "Bottom line", "Related", "Transcri
 RELATED_FIELDS = ("show", "duration", "duration_seconds", "channel", "age", "points")
 # A chapter point that would read as one of the chapter's field lines.
 _POINT_LIKE_FIELD = re.compile(r"(start|end|start seconds|end seconds):(?= |$)")
-_SCALARS = (
-    "layout",
-    "url",
-    "title",
+# The record's fields in the front matter, after podsum's own keys and the ones notes
+# apps read (aliases, date, tags). A field that is null or an empty list is left out:
+# an absent key reads back as null (or empty).
+_FIELDS = (
     "show",
+    "people",
+    "topics",
+    "url",
+    "layout",
     "episode_number",
     "category",
     "published",
@@ -55,23 +67,99 @@ _SCALARS = (
     "duration_seconds",
     "related_channel",
 )
+# Characters that break an Obsidian link to a note name or alias.
+_LINK_BREAKERS = re.compile(r"[\[\]|#^]+")
+# libyaml's dumper escapes these (characters beyond the Basic Multilingual Plane, emoji
+# included, and the Unicode line breaks) where PyYAML's own writes them as they are, so
+# front matter holding one goes through the pure dumper: the same text either way.
+_PURE_DUMPER_ONLY = re.compile("[\x85\u2028\u2029\ud800-\udfff\U00010000-\U0010ffff]")
+_C_DUMPER: Any = getattr(yaml, "CSafeDumper", None)  # None without libyaml
+
+
+def _aliases(title: str, summary_id: str) -> list[str]:
+    """Names a link can use: the title as one line without link syntax, and the short id
+    ``podsum list`` shows."""
+    name = " ".join(_LINK_BREAKERS.sub(" ", title).split())
+    return [name, summary_id[:12]] if name else [summary_id[:12]]
+
+
+def _date(published: str | None) -> datetime.date | None:
+    """``published`` as a YAML date (unquoted), which notes apps show as a date."""
+    try:
+        return None if published is None else datetime.date.fromisoformat(published)
+    except ValueError:
+        return None
+
+
+def tags(s: Summary) -> list[str]:
+    """Obsidian tags: ``show/…`` for the show, the topics, ``podsum/<layout>``. Derived
+    on every write and never read back: the record's fields are the truth."""
+    found: list[str] = []
+    if s.show:
+        show = tag(split_title(s.show)[0])
+        if show:
+            found.append(f"show/{show}")
+    for topic in s.topics:
+        t = tag(topic)
+        if t and t not in found:
+            found.append(t)
+    layout = tag(s.layout)
+    if layout:
+        found.append(f"podsum/{layout}")
+    return found
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+
+
+def yaml_dumper(fm: dict[str, Any]) -> Any:
+    """libyaml's safe dumper (several times faster) wherever it writes exactly what
+    PyYAML's pure one writes, that one otherwise."""
+    if _C_DUMPER is not None and not any(_PURE_DUMPER_ONLY.search(t) for t in _texts(fm)):
+        return _C_DUMPER
+    return yaml.SafeDumper
+
+
+def dump_yaml(fm: dict[str, Any]) -> str:
+    """YAML for front matter. Safe dumpers quote anything that would read back as another
+    type ('2025-07-31', '1:04:21', 'yes') and escape what YAML would misread; the width
+    keeps lines whole."""
+    return yaml.dump(
+        fm, Dumper=yaml_dumper(fm), allow_unicode=True, sort_keys=False, width=2**31 - 1
+    )
 
 
 def front_matter(s: Summary, extra: dict[str, Any] | None = None) -> str:
+    """podsum's keys (``podsum``, ``id``), the title, what notes apps read (``aliases``,
+    ``date``, ``tags``), then the record's set fields."""
     d = s.to_dict()
-    fm: dict[str, Any] = {"podsum": MARKDOWN_VERSION, "id": d["id"]}
-    for key in _SCALARS:
-        fm[key] = d[key]
-    # Lists Obsidian shows as properties (and Dataview can query); a person's empty
-    # role or description is left out rather than written as null.
-    fm["people"] = [{k: v for k, v in p.items() if v is not None} for p in d["people"]]
-    fm["topics"] = d["topics"]
+    fm: dict[str, Any] = {"podsum": MARKDOWN_VERSION, "id": d["id"], "title": d["title"]}
+    fm["aliases"] = _aliases(s.title, d["id"])
+    date = _date(s.published)
+    if date is not None:
+        fm["date"] = date
+    found = tags(s)
+    if found:
+        fm["tags"] = found
+    for key in _FIELDS:
+        value = d[key]
+        if key == "people":
+            # Lists Obsidian shows as properties (and Dataview can query); a person's
+            # empty role or description is left out rather than written as null.
+            value = [{k: v for k, v in p.items() if v is not None} for p in value]
+        if value is not None and value != []:
+            fm[key] = value
     if extra:
         fm.update(extra)
-    # safe_dump quotes anything that would read back as another type ('2025-07-31',
-    # '1:04:21', 'yes') and escapes what YAML would misread; width keeps lines whole.
-    body = yaml.safe_dump(fm, allow_unicode=True, sort_keys=False, width=2**31 - 1)
-    return f"---\n{body}---\n"
+    return f"---\n{dump_yaml(fm)}---\n"
 
 
 def item_heading(title: str) -> str:
