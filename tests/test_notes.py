@@ -26,6 +26,9 @@ from podsum.model import Person, Source, Summary
 from podsum.names import cut, hyphenated, is_reserved, portable, tag
 from podsum.render.markdown import dump_yaml, yaml_dumper
 
+# Markdown as podsum wrote it before notes apps' keys (podsum: 2, nulls and all):
+# show--<layout>--<case>.md is `show --format md` of tests/fixtures/<layout>/<case>,
+# export--<layout>--<case>.md what `export` wrote for it.
 LEGACY = Path(__file__).parent / "legacy_markdown"
 _COPY_FIELDS = ("source", "warnings", "extra_lines")  # how a page was obtained
 
