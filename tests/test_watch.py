@@ -235,6 +235,19 @@ def test_copied_files_and_folders_moved_in_are_read(
     assert w.out[4:] == ["3 added, 0 updated, 1 unchanged, 0 failed"]
 
 
+def test_a_folder_named_through_a_symlink_is_watched(
+    watch: Callable[..., Watching], inbox: Path, tmp_path: Path
+) -> None:
+    link = tmp_path / "Downloads"  # a Downloads folder kept on another disk, say
+    link.symlink_to(inbox, target_is_directory=True)
+    w = watch(link).ready()
+    shutil.copy(SEED, inbox / "seed.txt")
+    assert w.wait_out(1) == [f"added {SEED_ID} {SEED_TITLE}"]
+    assert w.stop() == 130
+    record = _record_in_library(tmp_path / "library.db", SEED_ID)
+    assert record["source"]["location"] == str(link / "seed.txt")  # type: ignore[index]
+
+
 def test_a_file_that_is_no_summary_costs_one_line_and_the_watch_goes_on(
     watch: Callable[..., Watching], inbox: Path, tmp_path: Path
 ) -> None:

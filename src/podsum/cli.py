@@ -411,8 +411,7 @@ def ingest(
     tally.
     """
     if watch:
-        from .watch import SETTLE, Options, usage_problem
-        from .watch import watch as watch_folders
+        from .watch import Options, usage_problem, watch_folders
 
         problem = usage_problem(sources or [])
         if problem:
@@ -420,26 +419,9 @@ def ingest(
         lib = _library_or_die(library)
         if lib.read_only:
             _die(f"podsum: {lib.path}: read-only", 1)
-        options = Options(
-            update=update,
-            layout=layout,
-            max_bytes=max_bytes,
-            timeout=timeout,
-            settle=SETTLE if settle is None else settle,
-            poll=poll,
-            new_only=new_only,
-            quiet=quiet,
-        )
-        run = Run(False, max_bytes, timeout)
-
-        def say(line: str) -> None:
-            print(line, flush=True)
-
-        def note(line: str) -> None:
-            print(for_terminal(line), file=sys.stderr, flush=True)
-
-        code = watch_folders(sources or [], lib, options, out=say, fail=run.fail, note=note)
-        raise typer.Exit(code)
+        options = Options(update, layout, max_bytes, timeout, settle, poll, new_only, quiet)
+        fail = Run(False, max_bytes, timeout).fail
+        raise typer.Exit(watch_folders(sources or [], lib, options, fail=fail))
     watch_only = (("--new-only", new_only), ("--settle", settle is not None), ("--poll", poll))
     for flag, given in watch_only:
         if given:

@@ -25,6 +25,7 @@ import os
 import queue
 import signal
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -115,7 +116,7 @@ class Options:
     layout: str | None = None
     max_bytes: int = 10_000_000
     timeout: float = 20.0
-    settle: float = SETTLE
+    settle: float | None = None  # None: SETTLE
     poll: bool = False
     new_only: bool = False
     quiet: bool = False
@@ -203,12 +204,16 @@ class Watcher:
         self.done: dict[tuple[int, int], tuple[int, int]] = {}
         self.observers: list[BaseObserver] = []
         self.exit_code: int | None = None
-        self.poll_interval = max(0.1, min(1.0, options.settle))
+        self.settle = SETTLE if options.settle is None else options.settle
+        self.poll_interval = max(0.1, min(1.0, self.settle))
         self.polled: list[str] = []
+        # Each root's real path, which is what is watched: a watch on a symlink to a
+        # folder (a Downloads folder on another disk) would see nothing inside it.
+        self.real = {r: os.path.realpath(r) for r in self.roots}
         # The library's own files, when it lives in a watched folder: each write would
         # otherwise wake the watch to read the library as a page.
         real = os.path.realpath(lib.path)
-        inside = any(real.startswith(os.path.realpath(r) + os.sep) for r in self.roots)
+        inside = any(real.startswith(r.rstrip(os.sep) + os.sep) for r in self.real.values())
         self.own = {real + s for s in ("", "-wal", "-shm", "-journal")} if inside else set()
 
     # --- stopping ---------------------------------------------------------------
@@ -284,7 +289,7 @@ class Watcher:
             handler = Handler(reports_closes=closes)
             for root in self.roots:
                 try:
-                    native.schedule(handler, root, recursive=True, event_filter=wanted)
+                    native.schedule(handler, self.real[root], recursive=True, event_filter=wanted)
                 except OSError as exc:
                     reason = for_terminal(exc.strerror or str(exc))
                     self.note(
@@ -296,7 +301,7 @@ class Watcher:
             poller: BaseObserver = PollingObserver(timeout=self.poll_interval)
             handler = Handler(reports_closes=False)
             for root in polled:
-                poller.schedule(handler, root, recursive=True, event_filter=wanted)
+                poller.schedule(handler, self.real[root], recursive=True, event_filter=wanted)
             poller.start()
             self.observers.append(poller)
         self.polled = polled
@@ -350,17 +355,16 @@ class Watcher:
                 self.waiting[path] = _Waiting(since=now)
 
     def _ignored(self, path: str) -> bool:
-        """A temporary name, or inside a hidden or temporary folder, below its root;
-        or the library's own file."""
+        """A temporary name, or inside a hidden or temporary folder, below its root; the
+        library's own file; or a file moved out of the folders."""
         if self.own and os.path.realpath(path) in self.own:
             return True
         for root in self.roots:
-            if path.startswith(root + os.sep):
-                rel = path[len(root) + 1 :]
-                break
-        else:
-            rel = os.path.basename(path)
-        return any(is_temporary(part) for part in rel.split(os.sep))
+            prefix = root.rstrip(os.sep) + os.sep
+            if path.startswith(prefix):
+                rel = path[len(prefix) :]
+                return any(is_temporary(part) for part in rel.split(os.sep))
+        return True
 
     # --- the loop ---------------------------------------------------------------
 
@@ -387,13 +391,23 @@ class Watcher:
             self._read_quiet_files(now)
         return self.exit_code
 
+    def _as_given(self, path: str) -> str:
+        """An event's path under the root as the user named it (a symlink, say)."""
+        for root, real in self.real.items():
+            if path == real:
+                return root
+            prefix = real.rstrip(os.sep) + os.sep
+            if path.startswith(prefix):
+                return os.path.join(root, path[len(prefix) :])
+        return path
+
     def _on_event(self, event: _Event) -> None:
-        path = event.path
+        path = self._as_given(event.path)
         if event.kind == "moved":
-            self.waiting.pop(event.path, None)
+            self.waiting.pop(path, None)
             if event.dest is None:
                 return
-            path = event.dest
+            path = self._as_given(event.dest)
         elif event.kind == "deleted":
             self.waiting.pop(path, None)
             if event.is_dir and path in self.roots and not os.path.isdir(path):
@@ -434,7 +448,7 @@ class Watcher:
                 waiting.seen, waiting.since = seen, now
                 continue
             quiet = now - waiting.since
-            if quiet < self.opts.settle or (waiting.writing and quiet < HELD_OPEN):
+            if quiet < self.settle or (waiting.writing and quiet < HELD_OPEN):
                 continue
             del self.waiting[path]
             if stat.S_ISDIR(st.st_mode):
@@ -537,17 +551,26 @@ def _stopping_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
             signal.signal(num, old)
 
 
-def watch(
+def _say(line: str) -> None:
+    print(line, flush=True)  # a line as soon as its page is stored, even into a pipe
+
+
+def _note(line: str) -> None:
+    print(for_terminal(line), file=sys.stderr, flush=True)
+
+
+def watch_folders(
     roots: list[str],
     lib: Library,
     options: Options,
     *,
-    out: Callable[[str], None],
     fail: Callable[[str, str], None],
-    note: Callable[[str], None],
+    out: Callable[[str], None] = _say,
+    note: Callable[[str], None] = _note,
 ) -> int:
     """Watch ``roots`` until Ctrl-C (exit code 130), SIGTERM (0) or every folder is
-    removed (1); prints a line for each page and the tally at the end."""
+    removed (1): a line on ``out`` for each page, ``fail`` for each file that fails,
+    ``note`` for what the watch itself says, and the tally at the end."""
     watcher = Watcher(roots, lib, options, out=out, fail=fail, note=note)
     with _stopping_on_signals(watcher.stop):
         try:
@@ -560,4 +583,3 @@ def watch(
         if not options.quiet:
             out(watcher.tally.line())
     return code
-
