@@ -369,12 +369,63 @@ def ingest(
     layout: LayoutOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Keep running: ingest every page saved, copied or moved into the SOURCE"
+            " folders, one line each; Ctrl-C stops.",
+        ),
+    ] = False,
+    new_only: Annotated[
+        bool,
+        typer.Option("--new-only", help="With --watch: skip the pages already in the folders."),
+    ] = False,
+    settle: Annotated[
+        float | None,
+        typer.Option(
+            "--settle",
+            min=0.0,
+            metavar="SECONDS",
+            help="With --watch: read a file once it has not changed for SECONDS [default: 1].",
+        ),
+    ] = None,
+    poll: Annotated[
+        bool,
+        typer.Option(
+            "--poll",
+            help="With --watch: poll the folders instead of using the system's change"
+            " notification (for network drives).",
+        ),
+    ] = False,
 ) -> None:
     """Add pages to the library: files, directories (recursively), URLs or -.
 
     A page whose id is already there is skipped (--update replaces it). A page that
     fails is one line on stderr and never stops the batch.
+
+    With --watch, podsum keeps running and ingests each page saved, copied or moved into
+    the SOURCE folders once it is whole (temporary downloads such as .crdownload and .part
+    are left alone until renamed), printing 'added|updated|unchanged ID TITLE'. Pages
+    already there are ingested first (--new-only skips them). Ctrl-C stops it with a
+    tally.
     """
+    if watch:
+        from .watch import Options, usage_problem, watch_folders
+
+        problem = usage_problem(sources or [])
+        if problem:
+            raise typer.BadParameter(problem, param_hint="SOURCE")
+        lib = _library_or_die(library)
+        if lib.read_only:
+            _die(f"podsum: {lib.path}: read-only", 1)
+        options = Options(update, layout, max_bytes, timeout, settle, poll, new_only, quiet)
+        fail = Run(False, max_bytes, timeout).fail
+        raise typer.Exit(watch_folders(sources or [], lib, options, fail=fail))
+    watch_only = (("--new-only", new_only), ("--settle", settle is not None), ("--poll", poll))
+    for flag, given in watch_only:
+        if given:
+            raise typer.BadParameter("only applies with --watch", param_hint=flag)
     from .db import AddResult, LibraryError
     from .ingest import (
         CHUNK,
