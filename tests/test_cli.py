@@ -220,7 +220,7 @@ def test_schema_is_a_valid_json_schema() -> None:
 def test_version() -> None:
     import podsum
 
-    assert run_cli("--version").stdout.decode().strip() == f"podsum {podsum.__version__}"
+    assert run_cli("--version").stdout.decode().splitlines()[0] == f"podsum {podsum.__version__}"
 
 
 def test_show_text_and_json_formats() -> None:

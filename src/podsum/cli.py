@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from . import __version__
+from . import __version__, complete
 from .errors import PodsumError
 from .model import Summary
 from .sanitise import for_terminal, sanitise
@@ -18,9 +19,15 @@ from .sanitise import for_terminal, sanitise
 if TYPE_CHECKING:
     from .db import Library, Row
 from .sources import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, display_name, read_source
+from .usage import Command
 
+# podsum's own --install-completion and --show-completion take a shell name (Typer's
+# would ignore one); Typer's completion machinery does the rest. Its functions for that
+# live in its private modules _completion_shared and _completion_classes, which
+# typer.completion uses without re-exporting them.
 app = typer.Typer(
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -28,6 +35,20 @@ app = typer.Typer(
 )
 
 FORMATS = ("cards", "md", "json", "text")
+LIST_FORMATS = ("table", "json", "jsonl")
+# What `list` and `search` can put in their JSON (--fields).
+LIST_FIELDS = (
+    "id",
+    "title",
+    "show",
+    "published",
+    "views",
+    "duration_seconds",
+    "ingested_at",
+    "location",
+)
+SEARCH_FIELDS = ("id", "title", "show", "published", "snippet", "rank")
+SEARCH_DEFAULT_FIELDS = ("id", "title", "show", "snippet", "rank")
 
 SourcesArg = Annotated[
     list[str] | None,
@@ -35,6 +56,16 @@ SourcesArg = Annotated[
         help="Files, http(s) URLs, or - for stdin. With none, a piped stdin is read.",
         show_default=False,
         metavar="SOURCE",
+    ),
+]
+ShowSourcesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Files, http(s) URLs, - for stdin, or library ids (a unique prefix of at"
+        " least 4 hex digits). With none, a piped stdin is read.",
+        show_default=False,
+        metavar="SOURCE",
+        autocompletion=complete.ids_or_files,
     ),
 ]
 OutputOpt = Annotated[
@@ -74,6 +105,7 @@ LayoutOpt = Annotated[
         "--layout",
         metavar="NAME",
         callback=_check_layout,
+        autocompletion=complete.layout_names,
         help="Read every page with this layout's reader (see 'podsum layouts').",
     ),
 ]
@@ -235,7 +267,7 @@ def _finish(run: Run) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=Command)
 def parse(
     sources: SourcesArg = None,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One compact record per line.")] = False,
@@ -268,12 +300,34 @@ def parse(
     _finish(run)
 
 
-@app.command()
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Print straight to the terminal; never through $PODSUM_PAGER or $PAGER.",
+    ),
+]
+
+
+def _pager(no_pager: bool) -> AbstractContextManager[None]:
+    """Output longer than the terminal goes through the pager (see pager.py)."""
+    from .pager import paged
+
+    return paged(enabled=not no_pager)
+
+
+@app.command(cls=Command)
 def show(
-    sources: SourcesArg = None,
+    sources: ShowSourcesArg = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT", help="cards | md | json | text"),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="cards | md | json | text",
+            autocompletion=complete.choices(*FORMATS),
+        ),
     ] = "cards",
     width: Annotated[
         int | None,
@@ -288,36 +342,39 @@ def show(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     library: LibraryOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Show pages (or library summaries, by id) as cards, Markdown, JSON or text.
 
     A SOURCE that is not a file and looks like an id (or a unique prefix of one, at
-    least 4 hex digits) is read from the library.
+    least 4 hex digits) is read from the library. On a terminal, output longer than
+    the screen goes through $PODSUM_PAGER, $PAGER or less.
     """
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     specs = _sources(sources)
     run = Run(strict, max_bytes, timeout, library=library or "", layout=layout)
     summaries = list(run.summaries(specs))
-    if fmt == "cards" and output is None:
-        from .render.cards import print_cards
+    with _pager(no_pager or output is not None):
+        if fmt == "cards" and output is None:
+            from .render.cards import print_cards
 
-        if summaries:
-            print_cards(summaries, sys.stdout, width=width, transcript=transcript)
-        _finish(run)
-        return
-    from .render import render
+            if summaries:
+                print_cards(summaries, sys.stdout, width=width, transcript=transcript)
+            _finish(run)
+            return
+        from .render import render
 
-    if fmt == "json":
-        from .render.jsonout import render_json
+        if fmt == "json":
+            from .render.jsonout import render_json
 
-        records = [s.to_dict() for s in summaries]
-        single = len(specs) == 1 and len(records) == 1
-        text = render_json(records[0] if single else records) + "\n" if records else ""
-    else:
-        text = "\n".join(render(s, fmt, width=width, transcript=transcript) for s in summaries)
-    if text or output is None:
-        _emit(text, output)
+            records = [s.to_dict() for s in summaries]
+            single = len(specs) == 1 and len(records) == 1
+            text = render_json(records[0] if single else records) + "\n" if records else ""
+        else:
+            text = "\n".join(render(s, fmt, width=width, transcript=transcript) for s in summaries)
+        if text or output is None:
+            _emit(text, output)
     _finish(run)
 
 
@@ -330,15 +387,22 @@ def _library_or_die(path: str | None, *, create: bool = True) -> Library:
         _die(f"podsum: {exc}", 1)
 
 
-def _since(value: str | None) -> str | None:
+def _date(value: str | None) -> str | None:
+    """--since and --until: an ISO date, 'Jul 31, 2025', today, yesterday, 30d, 2w,
+    3m or 1y (see dates.py); a usage error naming the option otherwise."""
     if value is None:
         return None
-    from .values import parse_date
+    from .dates import parse_date_arg
 
-    iso = parse_date(value.strip())
-    if iso is None:
-        raise typer.BadParameter("use a date like 2025-07-31 or 'Jul 31, 2025'")
-    return iso
+    try:
+        return parse_date_arg(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _since(value: str | None) -> str | None:
+    """The ISO date of a --since value (its option's callback has checked it already)."""
+    return _date(value)
 
 
 ShowFilter = Annotated[
@@ -346,11 +410,26 @@ ShowFilter = Annotated[
 ]
 SinceFilter = Annotated[
     str | None,
-    typer.Option("--since", metavar="DATE", help="Only episodes published on or after DATE."),
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        callback=_date,
+        help="Only episodes published on or after DATE: 2025-07-31, today, yesterday,"
+        " or a span back from today such as 30d, 2w, 3m, 1y.",
+    ),
+]
+UntilFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        metavar="DATE",
+        callback=_date,
+        help="Only episodes published on or before DATE (as for --since).",
+    ),
 ]
 
 
-@app.command()
+@app.command(cls=Command)
 def ingest(
     sources: SourcesArg = None,
     update: Annotated[
@@ -519,7 +598,17 @@ def ingest(
 
 
 ListFormat = Annotated[
-    str, typer.Option("--format", "-f", metavar="FORMAT", help="table | json | jsonl")
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table | json | jsonl",
+        autocompletion=complete.choices(*LIST_FORMATS),
+    ),
+]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", "-n", min=0, metavar="N", help="At most N (0: all).")
 ]
 
 
@@ -528,88 +617,145 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
         raise typer.BadParameter(f"choose from {', '.join(allowed)}", param_hint="--format")
 
 
-def _emit_items(items: list[dict[str, Any]], fmt: str) -> None:
+def _fields_option(valid: tuple[str, ...]) -> Any:
+    """--fields / --json FIELDS: a comma-separated choice of ``valid``, checked before
+    anything is read, and completed one name at a time."""
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        for name in names:
+            if name not in valid:
+                raise typer.BadParameter(f"unknown field {name!r}; choose from {', '.join(valid)}")
+        if not names:
+            raise typer.BadParameter(f"name at least one field: {', '.join(valid)}")
+        return ",".join(dict.fromkeys(names))
+
+    return typer.Option(
+        "--fields",
+        "--json",
+        metavar="FIELDS",
+        callback=check,
+        autocompletion=complete.field_list(*valid),
+        help=f"JSON output with only these fields, comma-separated: {', '.join(valid)}"
+        " (implies --format json unless jsonl is asked for).",
+    )
+
+
+def _emit_items(items: list[dict[str, Any]], fmt: str, fields: str | None = None) -> None:
     from .render.jsonout import render_json
 
+    if fields is not None:
+        names = fields.split(",")
+        items = [{n: i.get(n) for n in names} for i in items]
     if fmt == "json":
         _emit(render_json(items) + "\n", None)
     else:
         _emit("".join(render_json(i, indent=None) + "\n" for i in items), None)
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_(
     fmt: ListFormat = "table",
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, metavar="N", help="At most N (0: all).")
-    ] = 50,
+    limit: LimitOpt = 50,
     sort: Annotated[
         str,
-        typer.Option("--sort", metavar="KEY", help="published | ingested | views | title"),
+        typer.Option(
+            "--sort",
+            metavar="KEY",
+            help="published | ingested | views | title",
+            autocompletion=complete.sort_keys,
+        ),
     ] = "published",
     show: ShowFilter = None,
     since: SinceFilter = None,
+    until: UntilFilter = None,
+    fields: Annotated[str | None, _fields_option(LIST_FIELDS)] = None,
     library: LibraryOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
-    """List the library, newest first."""
+    """List the library, newest first.
+
+    On a terminal, a table longer than the screen goes through the pager; a narrow
+    terminal keeps the full ids and the titles and drops the other columns first.
+    """
     from .db import SORTS, LibraryError
 
-    _check_format(fmt, ("table", "json", "jsonl"))
+    _check_format(fmt, LIST_FORMATS)
     if sort not in SORTS:
         raise typer.BadParameter(f"choose from {', '.join(SORTS)}", param_hint="--sort")
+    if fields is not None and fmt == "table":
+        fmt = "json"
     lib = _library_or_die(library, create=False)
     try:
-        items = lib.list_summaries(sort=sort, show=show, since=_since(since), limit=limit)
+        # The library filters by --since; --until is applied here, before the limit.
+        items = lib.list_summaries(sort=sort, show=show, since=since, limit=0 if until else limit)
     except LibraryError as exc:
         _die(f"podsum: {exc}", 1)
-    if fmt != "table":
-        _emit_items(items, fmt)
-        return
-    from .render.tables import print_list
+    if until:
+        items = [i for i in items if i["published"] and i["published"] <= until]
+        items = items[:limit] if limit else items
+    with _pager(no_pager):
+        if fmt != "table":
+            _emit_items(items, fmt, fields)
+            return
+        from .render.tables import print_list
 
-    print_list(items, sys.stdout)
+        print_list(items, sys.stdout)
 
 
-@app.command()
+@app.command(cls=Command)
 def search(
     query: Annotated[
         str,
-        typer.Argument(help="Words to find (all of them). Use -- before a query starting with -."),
+        typer.Argument(
+            metavar="QUERY",
+            help="Words to find (all of them). Use -- before a query starting with -.",
+        ),
     ],
     fmt: ListFormat = "table",
     raw: Annotated[
         bool, typer.Option("--raw", help='QUERY is FTS5 syntax (AND, OR, NEAR, "phrases", *).')
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N")] = 20,
+    limit: LimitOpt = 20,
+    fields: Annotated[str | None, _fields_option(SEARCH_FIELDS)] = None,
     library: LibraryOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Full-text search of the library, best matches first."""
     from .db import LibraryError
 
-    _check_format(fmt, ("table", "json", "jsonl"))
+    _check_format(fmt, LIST_FORMATS)
+    if fields is not None and fmt == "table":
+        fmt = "json"
     lib = _library_or_die(library, create=False)
     try:
-        hits = lib.search(query, raw=raw, limit=limit)
+        # SQLite reads a negative LIMIT as none: --limit 0 is every match.
+        hits = lib.search(query, raw=raw, limit=limit or -1)
     except LibraryError as exc:
         _die(f"podsum: {exc}", 1)
-    if fmt != "table":
-        for h in hits:
-            h["snippet"] = h["snippet"].replace("\x02", "**").replace("\x03", "**")
-            h["snippet"] = " ".join(h["snippet"].split())
-        _emit_items(
-            [{k: h[k] for k in ("id", "title", "show", "snippet", "rank")} for h in hits], fmt
-        )
-        return
-    from .render.tables import print_search
+    with _pager(no_pager):
+        if fmt != "table":
+            for h in hits:
+                h["snippet"] = h["snippet"].replace("\x02", "**").replace("\x03", "**")
+                h["snippet"] = " ".join(h["snippet"].split())
+            _emit_items(hits, fmt, fields or ",".join(SEARCH_DEFAULT_FIELDS))
+            return
+        from .render.tables import print_search
 
-    print_search(hits, sys.stdout)
+        print_search(hits, sys.stdout)
 
 
-@app.command()
+@app.command(cls=Command)
 def rm(
     ids: Annotated[
         list[str],
-        typer.Argument(help="Ids or unique prefixes of them (at least 4 hex digits)."),
+        typer.Argument(
+            metavar="ID",
+            help="Ids or unique prefixes of them (at least 4 hex digits).",
+            autocompletion=complete.library_ids,
+        ),
     ],
     library: LibraryOpt = None,
 ) -> None:
@@ -635,13 +781,61 @@ def rm(
     _finish(run)
 
 
-@app.command()
+@app.command("open", cls=Command)
+def open_(
+    id_: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="An id or a unique prefix of one (at least 4 hex digits).",
+            autocompletion=complete.library_ids,
+        ),
+    ],
+    library: LibraryOpt = None,
+) -> None:
+    """Open a summary's page (its url) in the web browser.
+
+    The browser is $BROWSER if set, else the system's. A summary read from a file
+    without a canonical link has no url: that is said in one line (exit 1).
+    """
+    from .db import MIN_PREFIX, BadId, LibraryError
+
+    if len(id_) < MIN_PREFIX:
+        _die(f"podsum: {id_}: give at least {MIN_PREFIX} hex digits of the id", 1)
+    lib = _library_or_die(library, create=False)
+    try:
+        summary = lib.get(id_)
+    except BadId as exc:
+        _die(f"podsum: {id_}: {exc}", 1)
+    except LibraryError as exc:
+        _die(f"podsum: {exc}", 1)
+    url = summary.url
+    if not url:
+        _die(f"podsum: {summary.id}: no page to open (the summary has no url)", 1)
+    if not url.lower().startswith(("http://", "https://")):
+        _die(f"podsum: {summary.id}: not opening {url!r}: not an http(s) address", 1)
+    import webbrowser
+
+    if sys.stderr.isatty():
+        print(for_terminal(f"Opening {url} in your browser."), file=sys.stderr)
+    if not webbrowser.open(url):
+        _die(f"podsum: {summary.id}: could not start a browser; the page is {url}", 1)
+
+
+@app.command(cls=Command)
 def export(
     out: Annotated[
         str, typer.Option("--out", metavar="DIR", help="Folder to write into (made if missing).")
     ],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="md | json | jsonl")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="md | json | jsonl",
+            autocompletion=complete.choices("md", "json", "jsonl"),
+        ),
     ] = "md",
     show: ShowFilter = None,
     since: SinceFilter = None,
@@ -710,10 +904,17 @@ def export(
     print(for_terminal(summary))
 
 
-@app.command()
+@app.command(cls=Command)
 def layouts(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text | json",
+            autocompletion=complete.choices("text", "json"),
+        ),
     ] = "text",
 ) -> None:
     """List the page layouts podsum reads, in the order they are tried, with the lines
@@ -735,7 +936,7 @@ def layouts(
     _emit("\n".join(out) + "\n", None)
 
 
-@app.command()
+@app.command(cls=Command)
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the record."""
     from .render.jsonout import render_json
@@ -744,17 +945,124 @@ def schema() -> None:
     _emit(render_json(RECORD_SCHEMA) + "\n", None)
 
 
+# The parser's modules that setup.py compiles with mypyc when it can.
+_COMPILED = ("textparser", "values", "repair", "model", "caps", "api", "read")
+
+
+def _parser_build() -> str:
+    """Whether the parser runs compiled (mypyc) or as plain Python."""
+    import importlib
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    compiled = [
+        name
+        for name in _COMPILED
+        if (importlib.import_module(f"podsum.{name}").__file__ or "").endswith(
+            tuple(EXTENSION_SUFFIXES)
+        )
+    ]
+    if len(compiled) == len(_COMPILED):
+        return "compiled (mypyc)"
+    if not compiled:
+        return "pure Python"
+    return f"partly compiled (mypyc: {', '.join(compiled)})"
+
+
 def _version(value: bool) -> None:
     if value:
+        import platform
+        import sqlite3
+
         print(f"podsum {__version__}")
+        print(f"parser: {_parser_build()}")
+        print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
         raise typer.Exit()
+
+
+COMPLETE_VAR = "_PODSUM_COMPLETE"
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _shell(value: str) -> str:
+    """The shell named, or (for an empty name) the one podsum runs under."""
+    if not value:
+        from typer._completion_shared import _get_shell_name
+
+        value = _get_shell_name() or os.path.basename(os.environ.get("SHELL", ""))
+        if value not in SHELLS:
+            raise typer.BadParameter(
+                f"cannot tell which shell this is; name it: {' | '.join(SHELLS[:3])}"
+            )
+    if value not in SHELLS:
+        raise typer.BadParameter(f"unknown shell {value!r}; choose from {', '.join(SHELLS)}")
+    return value
+
+
+def _show_completion(value: str | None) -> None:
+    if value is None:
+        return
+    from typer._completion_shared import get_completion_script
+
+    print(get_completion_script(prog_name="podsum", complete_var=COMPLETE_VAR, shell=_shell(value)))
+    raise typer.Exit()
+
+
+def _install_completion(value: str | None) -> None:
+    if value is None:
+        return
+    from typer._completion_shared import install
+
+    shell, path = install(shell=_shell(value), prog_name="podsum", complete_var=COMPLETE_VAR)
+    print(for_terminal(f"{shell} completion installed in {path}"))
+    print("It takes effect in a new shell (or source that file now).")
+    raise typer.Exit()
+
+
+def _optional_shell(args: list[str]) -> list[str]:
+    """--show-completion and --install-completion take a shell name or none (then the
+    current shell); Click options cannot leave their value out, so none is ''."""
+    args = list(args)
+    options = args[: args.index("--")] if "--" in args else args
+    for flag in ("--show-completion", "--install-completion"):
+        if flag in options:
+            at = args.index(flag) + 1
+            if at == len(args) or args[at].startswith("-"):
+                args.insert(at, "")
+    return args
 
 
 @app.callback()
 def _root(
     version: Annotated[
         bool | None,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version, the parser's build, and the Python and SQLite versions.",
+        ),
+    ] = None,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            callback=_install_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Install Tab completion for SHELL (bash, zsh, fish; default: this shell).",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[SHELL]",
+            callback=_show_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Print the completion script for SHELL, to install it by hand.",
+        ),
     ] = None,
 ) -> None:
     """podsum: scraped podcast summaries -> JSON, Markdown and terminal cards."""
@@ -766,13 +1074,22 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    if COMPLETE_VAR in os.environ:  # a Tab press: Typer answers it and exits
+        from typer._completion_classes import completion_init
+
+        completion_init()
     from .ingest import Interrupted, catch_ctrl_c
 
     catch_ctrl_c()  # Ctrl-C: one line and exit 130, never a traceback or silence
     try:
-        app()
+        try:
+            app(args=_optional_shell(sys.argv[1:]), prog_name="podsum")
+        finally:
+            # Whatever is still buffered is written here, where a closed pipe is caught.
+            sys.stdout.flush()
     except BrokenPipeError:
-        # `podsum parse ... | head`: the reader left; end quietly.
+        # `podsum show ... | head -1`: the reader left; end quietly (the way the Python
+        # docs show: stdout becomes /dev/null, so the exit's own flush cannot fail).
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)

@@ -590,6 +590,18 @@ class Library:
             raise Ambiguous(prefix, [(r["id"], r["title"]) for r in rows], int(total))
         return str(rows[0]["id"])
 
+    def ids_starting(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+        """(id, title) of the first ``limit`` summaries, by id, whose id starts with
+        ``prefix``: a range of the primary key, as fast with a million as with ten."""
+        p = prefix.lower()
+        if any(c not in "0123456789abcdef" for c in p):
+            return []
+        rows = self._query(
+            "SELECT id, title FROM summaries WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (p, p + "g", limit),
+        )
+        return [(str(r["id"]), str(r["title"])) for r in rows]
+
     def get(self, prefix: str) -> Summary:
         full = self.resolve(prefix)
         row = self._query("SELECT record FROM summaries WHERE id = ?", (full,))[0]

@@ -469,9 +469,17 @@ def renderables(s: Summary, *, transcript: bool = False) -> list[RenderableType]
     return out
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A closed pipe (``podsum show | head -1``) goes to the command line's one
+        place for it, which ends quietly with exit 0 (Rich's own exits with 1)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(file: IO[str], *, width: int | None = None, force_plain: bool = False) -> Console:
     """A console that never interprets page text; colour only on a real terminal."""
-    return Console(
+    return _Console(
         file=file,
         width=width,
         markup=False,
