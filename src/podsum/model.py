@@ -311,6 +311,22 @@ def _number(newer: int | None, stored: int | None) -> int | None:
     return newer if newer is not None else stored
 
 
+def _lines(stored: list[str], newer: list[str]) -> list[str]:
+    """``stored``, then the lines ``newer`` adds to it."""
+    if not stored or not newer:
+        return list(newer or stored)
+    seen = set(stored)
+    return [*stored, *(x for x in newer if x not in seen)]
+
+
+def _warnings(stored: list[ParseWarning], newer: list[ParseWarning]) -> list[ParseWarning]:
+    """``stored``, then the warnings ``newer`` adds to it."""
+    if not stored or not newer:
+        return list(newer or stored)
+    seen = {(w.code, w.message, w.line) for w in stored}
+    return [*stored, *(w for w in newer if (w.code, w.message, w.line) not in seen)]
+
+
 def _combine_by_title(stored: list[Any], newer: list[Any]) -> list[Any]:
     """Sections or chapters of two copies, matched by title (``identity_text``): the
     newer copy's item replaces every stored one of its title, in the newer copy's order;
@@ -346,8 +362,9 @@ def merge(stored: Summary, newer: Summary) -> Summary:
     an empty list) the stored value stays, so a copy saved without its meta line keeps
     the views and date an earlier one had. Sections and chapters are combined by title
     (the newer wins per title), so an episode's main, chapters and FAQ pages (one
-    summary on sites that split it) add up to one record. The source is the newer
-    copy's. Neither argument is changed."""
+    summary on sites that split it) add up to one record. Extra lines and warnings
+    belong to the parts they came with: both copies' are kept, each once. The source
+    is the newer copy's. Neither argument is changed."""
     return Summary(
         title=newer.title or stored.title,
         source=Source(
@@ -372,8 +389,8 @@ def merge(stored: Summary, newer: Summary) -> Summary:
         related_channel=_text(newer.related_channel, stored.related_channel),
         related=list(newer.related or stored.related),
         transcript=_text(newer.transcript, stored.transcript),
-        extra_lines=list(newer.extra_lines or stored.extra_lines),
-        warnings=list(newer.warnings or stored.warnings),
+        extra_lines=_lines(stored.extra_lines, newer.extra_lines),
+        warnings=_warnings(stored.warnings, newer.warnings),
     )
 
 
