@@ -63,6 +63,19 @@ SORTS = {
 _COLUMNS = ", ".join(RECORD_COLUMNS)
 _PLACES = ", ".join("?" for _ in RECORD_COLUMNS)
 _UPDATES = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+# Every id, or old id, that starts with a prefix p: the range [p, p + "g") of an index.
+PREFIX_SQL = (
+    "SELECT id, title FROM summaries WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+    # CROSS JOIN: SQLite keeps this order, the range of aliases first, whatever its
+    # statistics say of a small or empty aliases table.
+    "SELECT a.id, s.title FROM aliases a CROSS JOIN summaries s ON s.id = a.id"
+    " WHERE a.alias >= ? AND a.alias < ? ORDER BY a.alias LIMIT 6",
+)
+PREFIX_COUNT_SQL = (
+    "SELECT count(*) FROM (SELECT id FROM summaries WHERE id >= ? AND id < ?"
+    " UNION SELECT id FROM aliases WHERE alias >= ? AND alias < ?)"
+)
+STORED_SQL = f"SELECT pk, {_COLUMNS} FROM summaries WHERE id = ?"
 # The searched text of a row, for a snippet of a CJK match.
 _SNIPPET_COLUMNS = ("title", "body", "show", "people_text", "topics_text")
 
@@ -502,9 +515,7 @@ class Library:
     # --- writing ----------------------------------------------------------------
 
     def _stored(self, id_: str) -> sqlite3.Row | None:
-        return self.conn.execute(  # type: ignore[no-any-return]
-            f"SELECT pk, {_COLUMNS} FROM summaries WHERE id = ?", (id_,)
-        ).fetchone()
+        return self.conn.execute(STORED_SQL, (id_,)).fetchone()  # type: ignore[no-any-return]
 
     def _insert(self, row: Row, now: str) -> None:
         cur = self.conn.execute(
@@ -617,11 +628,7 @@ class Library:
             raise NotFound(f"no summary with id {prefix!r}")
         bounds = (p, p + "g")  # every id that starts with p: a range of the index
         found: dict[str, str] = {}
-        for sql in (
-            "SELECT id, title FROM summaries WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
-            "SELECT a.id, s.title FROM aliases a JOIN summaries s ON s.id = a.id"
-            " WHERE a.alias >= ? AND a.alias < ? ORDER BY a.alias LIMIT 6",
-        ):
+        for sql in PREFIX_SQL:
             for r in self._query(sql, bounds):
                 found.setdefault(r["id"], r["title"])
         if not found:
@@ -629,11 +636,7 @@ class Library:
         if p in found:  # a whole id, though it also begins an old one
             return p
         if len(found) > 1:
-            total = self._query(
-                "SELECT count(*) FROM (SELECT id FROM summaries WHERE id >= ? AND id < ?"
-                " UNION SELECT id FROM aliases WHERE alias >= ? AND alias < ?)",
-                (*bounds, *bounds),
-            )[0][0]
+            total = self._query(PREFIX_COUNT_SQL, (*bounds, *bounds))[0][0]
             ranked = sorted(found.items())
             raise Ambiguous(prefix, ranked, int(total))
         return next(iter(found))
@@ -717,15 +720,19 @@ class Library:
         sql, params = self.list_sql(sort=sort, show=show, since=since, limit=limit)
         return [dict(r) for r in self._query(sql, params)]
 
+    def summaries_sql(
+        self, *, show: str | None = None, since: str | None = None
+    ) -> tuple[str, list[Any]]:
+        """The query ``summaries`` runs (tests read its plan)."""
+        where, params = self._where(show, since)
+        sql = f"SELECT id, {_COLUMNS} FROM summaries{where} ORDER BY {SORTS['published']}"
+        return sql, params
+
     def summaries(self, *, show: str | None = None, since: str | None = None) -> Iterator[Summary]:
         """Every summary (or those of a show, or since a date), newest first, read one
         at a time."""
-        where, params = self._where(show, since)
         try:
-            cursor = self.conn.execute(
-                f"SELECT id, {_COLUMNS} FROM summaries{where} ORDER BY {SORTS['published']}",
-                params,
-            )
+            cursor = self.conn.execute(*self.summaries_sql(show=show, since=since))
             for row in cursor:
                 yield self._summary(tuple(row)[1:], row[0])
         except sqlite3.Error as exc:
