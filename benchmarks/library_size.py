@@ -5,7 +5,10 @@ each copy a summary of its own (the title gets " #k.i", so no two are one summar
 the library file's size over the bytes of the pages it was made from. The file is
 measured closed (its write-ahead log checkpointed), as it sits on disk.
 
-    .venv/bin/python benchmarks/library_size.py [COPIES] [--text-only]
+    .venv/bin/python benchmarks/library_size.py [COPIES] [--text-only] [--samples]
+
+--samples measures the pages in samples/ instead (real pages, several times bigger
+than the golden ones, whose fixed cost per summary weighs less).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
 
 import podsum  # noqa: E402
 from conftest import fixture_pages  # noqa: E402
@@ -36,8 +40,17 @@ def _table_bytes(path: Path) -> dict[str, int]:
     return {name: size for name, size in rows}
 
 
-def measure(copies: int, text_only: bool) -> dict[str, float]:
-    pages = [p for p in fixture_pages() if not (text_only and p.suffix == ".html")]
+def _readable(path: Path) -> bool:
+    try:
+        podsum.parse(path.read_bytes())
+    except podsum.ParseError:
+        return False
+    return True
+
+
+def measure(copies: int, text_only: bool, samples: bool = False) -> dict[str, float]:
+    found = sorted((ROOT / "samples").iterdir()) if samples else fixture_pages()
+    pages = [p for p in found if _readable(p) and not (text_only and p.suffix == ".html")]
     parsed = [(podsum.parse(p.read_bytes(), location=str(p)), p.stat().st_size) for p in pages]
     page_bytes = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,8 +81,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("copies", nargs="?", type=int, default=100)
     ap.add_argument("--text-only", action="store_true", help="leave the HTML pages out")
+    ap.add_argument("--samples", action="store_true", help="the pages in samples/")
     args = ap.parse_args()
-    for key, value in measure(args.copies, args.text_only).items():
+    for key, value in measure(args.copies, args.text_only, args.samples).items():
         print(f"{key:28} {value:,.3f}" if isinstance(value, float) else f"{key:28} {value:,}")
 
 

@@ -7,14 +7,17 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import podsum
 from conftest import FIXTURES, SEED, fixture_pages
+from podsum.cli import app
 from podsum.model import identity_text, merge, record_id, summary_id
 
 PAGES = FIXTURES / "library" / "pages"
 COPIES = [PAGES / "sample.txt", PAGES / "sample-more-views.txt", PAGES / "sample-no-meta.txt"]
 ULISTEN = [FIXTURES / "ulisten" / f"{n}.txt" for n in ("main-page", "chapters-page", "faq-glued")]
+runner = CliRunner()
 
 
 def _parse(path: Path) -> podsum.Summary:
@@ -110,3 +113,40 @@ def test_merge_places_new_sections_among_the_stored_ones() -> None:
     stored.sections = [a, b]
     newer.sections = [c, b]
     assert [x.title for x in merge(stored, newer).sections] == [c.title, a.title, b.title]
+
+
+def _ingest(lib: Path, *args: str) -> str:
+    result = runner.invoke(app, ["ingest", "--library", str(lib), *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_ingest_of_three_copies_is_one_summary(tmp_path: Path) -> None:
+    lib = tmp_path / "library.db"
+    assert _ingest(lib, *map(str, COPIES)) == "1 new, 2 updated, 0 unchanged, 0 failed\n"
+    assert _ingest(lib, *map(str, COPIES[::-1])) == "0 new, 2 updated, 1 unchanged, 0 failed\n"
+    listed = runner.invoke(app, ["list", "--format", "json", "--library", str(lib)])
+    (item,) = json.loads(listed.stdout)
+    assert item["id"] == _parse(SEED).id
+    assert (item["views"], item["published"]) == (54900, "2025-07-31")  # sample.txt, last
+
+
+def test_no_update_keeps_what_is_there(tmp_path: Path) -> None:
+    lib = tmp_path / "library.db"
+    _ingest(lib, str(COPIES[0]))
+    assert (
+        _ingest(lib, "--no-update", str(COPIES[1])) == "0 new, 0 updated, 1 unchanged, 0 failed\n"
+    )
+    assert _ingest(lib, "--update", str(COPIES[1])) == "0 new, 1 updated, 0 unchanged, 0 failed\n"
+    shown = runner.invoke(app, ["show", _parse(SEED).id, "-f", "json", "--library", str(lib)])
+    assert json.loads(shown.stdout)["views"] == 61200
+
+
+def test_ingest_of_an_episodes_pages_combines_them(tmp_path: Path) -> None:
+    lib = tmp_path / "library.db"
+    assert _ingest(lib, *map(str, ULISTEN)) == "1 new, 2 updated, 0 unchanged, 0 failed\n"
+    main, chapters, faq = map(_parse, ULISTEN)
+    shown = runner.invoke(app, ["show", main.id, "-f", "json", "--library", str(lib)])
+    record = json.loads(shown.stdout)
+    assert len(record["sections"]) == len(main.sections) + len(faq.sections)
+    assert len(record["chapters"]) == len(chapters.chapters)
