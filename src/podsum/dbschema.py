@@ -99,7 +99,7 @@ def _json_text(column: str, keys: Sequence[str]) -> str:
     e = _replace(e, _lit('","'), "char(10)")  # between the strings of a list
     for structural in ('"', "{", "}", "[", "]"):
         e = _replace(e, _lit(structural), "''")
-    e = _replace(e, _lit(",\n"), "char(10)")
+    e = _replace(e, "',' || char(10)", "char(10)")
     e = _replace(e, _lit("\\n"), "char(10)")
     e = _replace(e, _lit("\\t"), "char(9)")
     e = _replace(e, "char(2)", _lit('"'))
