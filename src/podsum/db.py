@@ -50,7 +50,9 @@ APPLICATION_ID = int.from_bytes(b"PdSm", "big")
 # The shortest id prefix that may name a summary to remove (as ``show`` requires).
 MIN_PREFIX = 4
 LIBRARY_VERSION = len(MIGRATIONS)
-PAGE_SIZE = int(os.environ.get("PODSUM_PAGE_SIZE", "16384"))
+# A summary is a few KiB: 16 KiB pages hold several with little of each page left
+# empty (4 KiB pages hold one, and waste a third of the file on small pages).
+PAGE_SIZE = 16384
 # Each order walks one index (see dbschema.SCHEMA): NULL sorts below every value, so a
 # descending walk puts undated or unviewed summaries last without an IS NULL term, and
 # pk, the order summaries were first ingested in, breaks ties.
@@ -333,9 +335,7 @@ class Library:
             if limit is not None:
                 self.conn.execute(f"PRAGMA max_page_count = {limit}")
             self._refuse_newer()  # before anything is written, even the journal mode
-            # Bigger pages than SQLite's 4 KiB hold a summary or two more each, with
-            # less of each page left empty. Only a new file takes it.
-            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new file takes it
             self._claim()
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
