@@ -188,8 +188,9 @@ def test_a_damaged_manifest_is_one_line_and_nothing_is_duplicated(tmp_path: Path
 
 
 def test_same_named_notes_keep_their_names(tmp_path: Path) -> None:
-    """Two summaries with one title and date: -2 for the second, on every export."""
-    _ingest(tmp_path, {"a.txt": page(1), "b.txt": page(1).replace("explains why", "shows why")})
+    """Two summaries with one title and date (two shows): -2 for the second, on every
+    export."""
+    _ingest(tmp_path, {"a.txt": page(1), "b.txt": page(1).replace("| Huberman Lab", "| Volts")})
     out = tmp_path / "notes"
     _export(out)
     first = _files(out)

@@ -379,7 +379,7 @@ def test_a_dripping_url_does_not_stop_an_ingest(hostile: str) -> None:
     assert proc.stderr.decode().splitlines() == [
         f"podsum: {hostile}/drip-headers: timed out after 2 s"
     ]
-    assert proc.stdout.decode().splitlines() == ["1 new, 0 already there, 1 failed"]
+    assert proc.stdout.decode().splitlines() == ["1 new, 0 updated, 0 unchanged, 1 failed"]
     listed = json.loads(run_cli("list", "--format", "json").stdout)
     assert [item["title"] for item in listed] == [
         "China Open-Source, Compute Arms Race, Reordering Global Trade"

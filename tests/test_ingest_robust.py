@@ -139,7 +139,9 @@ def test_a_folder_with_fifos_skips_them(tmp_path: Path) -> None:
     assert proc.stderr == b""
     assert proc.returncode == 0
     assert proc.stdout.decode() == (
-        "1 new, 1 already there, 0 failed, 1 skipped (binary), 2 skipped (not regular files)\n"
+        # the link is the same page from another file: its source is the newer one
+        "1 new, 1 updated, 0 unchanged, 0 failed, 1 skipped (binary),"
+        " 2 skipped (not regular files)\n"
     )
 
 
@@ -149,7 +151,7 @@ def test_a_fifo_named_to_ingest_fails_alone(tmp_path: Path, _isolated_library: P
     proc = run_cli("ingest", "--timeout", "1", str(fifo), str(SEED), timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.decode() == f"podsum: {fifo}: the pipe sent no data within --timeout (1 s)\n"
-    assert proc.stdout.decode() == "1 new, 0 already there, 1 failed\n"
+    assert proc.stdout.decode() == "1 new, 0 updated, 0 unchanged, 1 failed\n"
     assert _count(_isolated_library) == 1
 
 
@@ -185,7 +187,7 @@ def test_a_folder_that_cannot_be_read_is_one_line_and_counted(tmp_path: Path) ->
     (line,) = proc.stderr.decode().splitlines()
     assert line.startswith(f"podsum: {folder / 'deep' / ('d' * 250)}/")
     assert line.endswith(": cannot read folder (File name too long)")
-    assert proc.stdout.decode() == "1 new, 0 already there, 0 failed, 1 folder unreadable\n"
+    assert proc.stdout.decode() == "1 new, 0 updated, 0 unchanged, 0 failed, 1 folder unreadable\n"
 
 
 def _as_nobody() -> list[str]:
@@ -227,8 +229,8 @@ def test_a_folder_without_read_permission_is_reported(shared_tmp: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     env["PODSUM_LIBRARY"] = str(shared_tmp / "library.db")
     for target, expected in (
-        (folder, "1 new, 0 already there, 0 failed, 1 folder unreadable\n"),
-        (locked, "0 new, 0 already there, 0 failed, 1 folder unreadable\n"),
+        (folder, "1 new, 0 updated, 0 unchanged, 0 failed, 1 folder unreadable\n"),
+        (locked, "0 new, 0 updated, 0 unchanged, 0 failed, 1 folder unreadable\n"),
     ):
         proc = subprocess.run(
             [*nobody, sys.executable, "-m", "podsum", "ingest", str(target)],
@@ -256,7 +258,7 @@ def test_file_names_that_are_not_utf8(tmp_path: Path, _isolated_library: Path) -
     (folder / "plain.txt").write_text(page(3))
     proc = run_cli("ingest", str(folder), timeout=60)
     assert proc.returncode == 1
-    assert proc.stdout.decode() == "2 new, 0 already there, 1 failed\n"
+    assert proc.stdout.decode() == "2 new, 0 updated, 0 unchanged, 1 failed\n"
     line = proc.stderr.decode("utf-8")  # never a raw byte of the name
     assert line.startswith(f"podsum: {folder}/bad\\xff\\x1b[31m.txt: not a summary page (")
     assert line.count("\n") == 1 and "\x1b" not in line
@@ -396,7 +398,7 @@ def test_ctrl_c_stops_cleanly(many_pages: Path, tmp_path: Path) -> None:
         lines = re.findall(r"podsum: interrupted[^\r\n]*", text)
         assert len(lines) == 1, text[-2000:]
         found = re.fullmatch(
-            r"podsum: interrupted; committed (\d+) new, (\d+) already there", lines[0]
+            r"podsum: interrupted; committed (\d+) new, (\d+) updated, 0 unchanged", lines[0]
         )
         assert found, lines
         assert int(found[1]) == _count(lib) and int(found[2]) == 0

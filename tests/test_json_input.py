@@ -205,7 +205,7 @@ def test_ingest_keeps_every_good_record_and_reports_the_bad_file_in_one_line(
     assert "not valid JSON" in err[0]
     assert "Traceback" not in proc.stderr.decode()
     assert proc.returncode == 1
-    assert proc.stdout.decode().strip() == "302 new, 0 already there, 1 failed"
+    assert proc.stdout.decode().strip() == "302 new, 0 updated, 0 unchanged, 1 failed"
     with sqlite3.connect(_isolated_library) as conn:
         assert conn.execute("SELECT count(*) FROM summaries").fetchone() == (302,)
         (views,) = conn.execute("SELECT views FROM summaries WHERE title = 'Big'").fetchone()
@@ -321,6 +321,6 @@ def test_ingest_keeps_the_good_lines_of_a_json_lines_file(tmp_path: Path) -> Non
     lib = tmp_path / "lib.db"
     proc = run_cli("ingest", "--library", str(lib), str(jsonl))
     assert proc.returncode == 1
-    assert proc.stdout.decode().strip() == "2 new, 0 already there, 1 failed"
+    assert proc.stdout.decode().strip() == "2 new, 0 updated, 0 unchanged, 1 failed"
     (line,) = proc.stderr.decode().splitlines()
     assert line.startswith(f"podsum: {jsonl}: line 2: ")

@@ -31,7 +31,7 @@ def test_every_layout_has_fixtures(layout: str) -> None:
 
 def test_no_fixture_folder_without_a_layout() -> None:
     folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
-    assert folders <= {*LAYOUTS, "negative"}
+    assert folders <= {*LAYOUTS, "negative", "library"}
 
 
 @pytest.mark.parametrize("page", fixture_pages(), ids=page_id)

@@ -22,7 +22,9 @@ from typer.testing import CliRunner
 import podsum
 from conftest import SEED, run_cli
 from podsum.cli import app
-from podsum.db import APPLICATION_ID, MIGRATIONS, Library, LibraryError, prepare
+from podsum.db import APPLICATION_ID, MIGRATIONS, Library, LibraryError, Row, prepare
+from podsum.dbmigrate import V1_SCHEMA
+from podsum.dbschema import RECORD_COLUMNS
 from podsum.ingest import CHUNK
 
 runner = CliRunner()
@@ -181,34 +183,12 @@ def test_a_new_library_carries_podsums_mark(tmp_path: Path) -> None:
 
 
 def _library_made_before_the_mark(path: Path) -> None:
-    """A library as podsum made it before it set application_id: the tables, WAL and
-    a user_version, nothing else."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.executescript(MIGRATIONS[0])
-    conn.execute("PRAGMA user_version = 1")
-    row = prepare(podsum.parse(SEED.read_bytes(), location=str(SEED)))
-    conn.execute(
-        "INSERT INTO summaries (id, title, show, published, views, duration_seconds,"
-        " ingested_at, location, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            row.id,
-            row.title,
-            row.show,
-            row.published,
-            row.views,
-            row.duration_seconds,
-            "now",
-            row.location,
-            row.record,
-        ),
-    )
-    conn.execute(
-        "INSERT INTO summaries_fts (rowid, title, show, tldr, sections, bottom_line, related)"
-        " VALUES (last_insert_rowid(), ?, ?, ?, ?, ?, ?)",
-        row.fts,
-    )
-    conn.close()
+    """A library of today's layout without podsum's mark: application_id 0, as podsum
+    left every library before it set one."""
+    _make_library(path)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA application_id = 0")
+        conn.commit()
 
 
 def test_a_library_made_before_the_mark_is_read_and_then_stamped(tmp_path: Path) -> None:
@@ -231,6 +211,29 @@ def test_a_library_made_before_the_mark_is_read_and_then_stamped(tmp_path: Path)
     assert proc.returncode == 0, proc.stderr
     assert _sql(lib, "PRAGMA application_id") == APPLICATION_ID  # stamped with the write
     assert _count(lib) == 2
+
+
+def test_a_version_1_library_made_before_the_mark_is_upgraded_and_stamped(
+    tmp_path: Path,
+) -> None:
+    lib = tmp_path / "old.db"
+    conn = sqlite3.connect(lib, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.executescript(V1_SCHEMA)
+    conn.execute("PRAGMA user_version = 1")
+    record = podsum.parse(SEED.read_bytes(), location=str(SEED)).to_dict()
+    conn.execute(
+        "INSERT INTO summaries (id, title, ingested_at, record) VALUES (?, ?, ?, ?)",
+        ("e891a38c56b53d67", record["title"], "2025-01-01T00:00:00+00:00", json.dumps(record)),
+    )
+    conn.close()
+    listed = _cli("list", "--format", "jsonl", env=_env(lib))
+    assert listed.returncode == 0, listed.stderr
+    assert [json.loads(ln)["id"] for ln in listed.stdout.splitlines()] == [SEED_ID]
+    assert _sql(lib, "PRAGMA application_id") == APPLICATION_ID
+    assert _sql(lib, "PRAGMA user_version") == len(MIGRATIONS)
+    shown = _cli("show", "e891a38c", "--format", "json", env=_env(lib))
+    assert json.loads(shown.stdout)["id"] == SEED_ID
 
 
 # --- 2. reading never creates a library ----------------------------------------------
@@ -498,13 +501,20 @@ def test_rm_on_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path) -> No
 # --- 6. a row the database refuses fails alone -----------------------------------------
 
 
+def _with(row: Row, **changes: object) -> Row:
+    """``row`` with some of its columns changed, past the checks a parse makes."""
+    values = dict(zip(RECORD_COLUMNS, row.values, strict=True))
+    values.update(changes)
+    return dataclasses.replace(row, values=tuple(values[c] for c in RECORD_COLUMNS))
+
+
 def test_a_row_the_database_refuses_fails_alone(tmp_path: Path) -> None:
     rows = [prepare(podsum.parse(page(i), location=f"page-{i}.txt")) for i in range(10)]
-    rows[3] = dataclasses.replace(rows[3], views=10**20)
-    rows[7] = dataclasses.replace(rows[7], title="half a surrogate \ud800")
+    rows[3] = _with(rows[3], views=10**20)
+    rows[7] = _with(rows[7], title="half a surrogate \ud800")
     with Library(tmp_path / "library.db") as lib:
         result = lib.add_rows(rows)
-        assert (result.new, result.existing, result.updated) == (8, 0, 0)
+        assert (result.new, result.unchanged, result.updated) == (8, 0, 0)
         assert [loc for loc, _ in result.failed] == ["page-3.txt", "page-7.txt"]
         assert "too large" in result.failed[0][1]
         assert rows[3].id in result.failed[0][1]
@@ -512,8 +522,10 @@ def test_a_row_the_database_refuses_fails_alone(tmp_path: Path) -> None:
         assert lib.integrity_ok()
         fts = lib.conn.execute("SELECT count(*) FROM summaries_fts").fetchone()[0]
         assert fts == 8
-        # and with --update the same row fails alone without losing the stored copy
-        again = lib.add_rows(rows, update=True)
+        # and again, each page from another file: the same rows fail alone, and the
+        # stored copies of the others are updated
+        moved = [_with(r, source_location=f"elsewhere/{r.location}") for r in rows]
+        again = lib.add_rows(moved)
         assert (again.new, again.updated, len(again.failed)) == (0, 8, 2)
         assert lib.count() == 8
 
@@ -536,7 +548,7 @@ def test_ingest_reports_a_refused_record_and_keeps_the_rest(tmp_path: Path) -> N
     assert _one_line(proc.stderr) == (
         f"podsum: {paths[3]}: summary {refused} not stored: episode 3 is not wanted here"
     )
-    assert proc.stdout.decode() == "5 new, 0 already there, 1 failed\n"
+    assert proc.stdout.decode() == "5 new, 0 updated, 0 unchanged, 1 failed\n"
     assert _count(lib) == 6
 
 

@@ -427,14 +427,25 @@ UntilFilter = Annotated[
         help="Only episodes published on or before DATE (as for --since).",
     ),
 ]
+LayoutFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--layout", metavar="NAME", callback=_check_layout, help="Only pages of this layout."
+    ),
+]
 
 
 @app.command(cls=Command)
 def ingest(
     sources: SourcesArg = None,
     update: Annotated[
-        bool, typer.Option("--update", help="Replace summaries that are already there.")
-    ] = False,
+        bool,
+        typer.Option(
+            "--update/--no-update",
+            help="Merge a page into its summary if that is there already (the default),"
+            " or keep the summary as it is.",
+        ),
+    ] = True,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -480,8 +491,10 @@ def ingest(
 ) -> None:
     """Add pages to the library: files, directories (recursively), URLs or -.
 
-    A page whose id is already there is skipped (--update replaces it). A page that
-    fails is one line on stderr and never stops the batch.
+    A page of a summary that is there already (another copy of the same page, or
+    another page of the same episode) is merged into it: the new copy's values win, and
+    what it lacks is kept. The closing line counts new, updated and unchanged summaries.
+    A page that fails is one line on stderr and never stops the batch.
 
     With --watch, podsum keeps running and ingests each page saved, copied or moved into
     the SOURCE folders once it is whole (temporary downloads such as .crdownload and .part
@@ -531,8 +544,8 @@ def ingest(
         nonlocal failed
         result = lib.add_rows(batch, update=update)
         totals.new += result.new
-        totals.existing += result.existing
         totals.updated += result.updated
+        totals.unchanged += result.unchanged
         for location, reason in result.failed:  # rows the library refused, each alone
             failed += 1
             run.fail(location, reason, out=progress.message)
@@ -570,9 +583,7 @@ def ingest(
         with ctrl_c_ignored():  # a second Ctrl-C cannot cut the clean-up short
             results.close()  # ends the worker processes
             progress.stop()  # erases the bar and shows the cursor again
-            done = f"{totals.new} new, {totals.existing} already there"
-            if totals.updated:
-                done += f", {totals.updated} updated"
+            done = f"{totals.new} new, {totals.updated} updated, {totals.unchanged} unchanged"
             _die(f"podsum: interrupted; committed {done}", 130)
     except LibraryError as exc:
         progress.stop()
@@ -583,10 +594,12 @@ def ingest(
             results.close()
             progress.stop()
     if not quiet:
-        parts = [f"{totals.new} new", f"{totals.existing} already there"]
-        if totals.updated:
-            parts.append(f"{totals.updated} updated")
-        parts.append(f"{failed} failed")
+        parts = [
+            f"{totals.new} new",
+            f"{totals.updated} updated",
+            f"{totals.unchanged} unchanged",
+            f"{failed} failed",
+        ]
         if binary:
             parts.append(f"{binary} skipped (binary)")
         if special:
@@ -720,10 +733,18 @@ def search(
     ] = False,
     limit: LimitOpt = 20,
     fields: Annotated[str | None, _fields_option(SEARCH_FIELDS)] = None,
+    show: ShowFilter = None,
+    layout: LayoutFilter = None,
+    since: SinceFilter = None,
     library: LibraryOpt = None,
     no_pager: NoPagerOpt = False,
 ) -> None:
-    """Full-text search of the library, best matches first."""
+    """Full-text search of the library, best matches first.
+
+    Every word must match, as a word ("battery" finds "Batteries") or as the start of
+    one ("batt" finds "battery"); Chinese, Japanese and Korean text is found by any
+    part of it.
+    """
     from .db import LibraryError
 
     _check_format(fmt, LIST_FORMATS)
@@ -732,7 +753,9 @@ def search(
     lib = _library_or_die(library, create=False)
     try:
         # SQLite reads a negative LIMIT as none: --limit 0 is every match.
-        hits = lib.search(query, raw=raw, limit=limit or -1)
+        hits = lib.search(
+            query, raw=raw, limit=limit or -1, show=show, layout=layout, since=_since(since)
+        )
     except LibraryError as exc:
         _die(f"podsum: {exc}", 1)
     with _pager(no_pager):
@@ -872,7 +895,7 @@ def export(
         print(for_terminal(line), file=sys.stderr)
 
     try:
-        exporter = Exporter(out_dir, fmt, force=force, warn=warn)
+        exporter = Exporter(out_dir, fmt, force=force, warn=warn, current_id=lib.current_id)
         try:
             if fmt == "jsonl":
                 outcome, lines = exporter.export_jsonl(lib.summaries(show=show, since=since_iso))

@@ -1,10 +1,15 @@
 """The local library: one SQLite file of summaries, searchable with FTS5.
 
-Kept apart from the CLI (as sqlite-utils keeps ``db.py``) so it can be used from Python.
+Kept apart from the CLI (as sqlite-utils keeps ``db.py``) so it can be used from Python;
+the tables are laid out in ``dbschema``, the versions and upgrades are ``dbmigrate``'s.
 Several podsum processes may write at once: WAL, a busy timeout, and every write
 transaction opened with ``BEGIN IMMEDIATE`` so writers queue instead of failing on a
-lock upgrade. A record and its full-text row are written in one transaction, so a
+lock upgrade. A record and its full-text rows are written in one transaction, so a
 process killed mid-ingest leaves only whole pages behind.
+
+A page whose summary is there already is merged into it (``model.merge``); a library
+of an older version is upgraded when it is opened for writing, after a copy of the
+file is made beside it.
 
 The file is the user's: podsum marks the libraries it makes (``PRAGMA application_id``)
 and refuses any other file without writing a byte to it, never creates a library only to
@@ -15,17 +20,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import json
 import os
 import sqlite3
 import stat
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dbmigrate import MIGRATIONS, UpgradeError
+from .dbschema import (
+    RECORD_COLUMNS,
+    DamagedRecord,
+    cjk_text,
+    summary_of,
+    values,
+)
 from .errors import PodsumError
-from .model import Summary, summary_from_dict
+from .model import Summary, merge
 from .sanitise import sanitise
 
 # How long a writer waits for another process's transaction before giving up.
@@ -36,38 +49,37 @@ BUSY_TIMEOUT_MS = 60_000
 APPLICATION_ID = int.from_bytes(b"PdSm", "big")
 # The shortest id prefix that may name a summary to remove (as ``show`` requires).
 MIN_PREFIX = 4
+LIBRARY_VERSION = len(MIGRATIONS)
+# A summary is a few KiB: 16 KiB pages hold several with little of each page left
+# empty (4 KiB pages hold one, and waste a third of the file on small pages).
+PAGE_SIZE = 16384
+# Each order walks one index (see dbschema.SCHEMA): NULL sorts below every value, so a
+# descending walk puts undated or unviewed summaries last without an IS NULL term, and
+# pk, the order summaries were first ingested in, breaks ties.
 SORTS = {
-    "published": "published IS NULL, published DESC, ingested_at DESC",
-    "ingested": "ingested_at DESC, rowid DESC",
-    "views": "views IS NULL, views DESC",
-    "title": "title COLLATE NOCASE ASC",
+    "published": "published DESC, pk DESC",
+    "ingested": "pk DESC",
+    "views": "views DESC, pk DESC",
+    "title": "title COLLATE NOCASE ASC, pk ASC",
 }
-
-# Ordered migrations: index i brings a library from user_version i to i + 1. Never edit
-# a shipped step; append a new one.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE summaries (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        show TEXT,
-        published TEXT,
-        views INTEGER,
-        duration_seconds INTEGER,
-        ingested_at TEXT NOT NULL,
-        location TEXT,
-        record TEXT NOT NULL
-    );
-    CREATE INDEX summaries_published ON summaries (published);
-    CREATE INDEX summaries_ingested ON summaries (ingested_at);
-    CREATE INDEX summaries_show ON summaries (show);
-    CREATE INDEX summaries_views ON summaries (views);
-    CREATE VIRTUAL TABLE summaries_fts USING fts5 (
-        title, show, tldr, sections, bottom_line, related,
-        tokenize = 'unicode61 remove_diacritics 2'
-    );
-    """,
-]
+_COLUMNS = ", ".join(RECORD_COLUMNS)
+_PLACES = ", ".join("?" for _ in RECORD_COLUMNS)
+_UPDATES = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+# Every id, or old id, that starts with a prefix p: the range [p, p + "g") of an index.
+PREFIX_SQL = (
+    "SELECT id, title FROM summaries WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+    # CROSS JOIN: SQLite keeps this order, the range of aliases first, whatever its
+    # statistics say of a small or empty aliases table.
+    "SELECT a.id, s.title FROM aliases a CROSS JOIN summaries s ON s.id = a.id"
+    " WHERE a.alias >= ? AND a.alias < ? ORDER BY a.alias LIMIT 6",
+)
+PREFIX_COUNT_SQL = (
+    "SELECT count(*) FROM (SELECT id FROM summaries WHERE id >= ? AND id < ?"
+    " UNION SELECT id FROM aliases WHERE alias >= ? AND alias < ?)"
+)
+STORED_SQL = f"SELECT pk, {_COLUMNS} FROM summaries WHERE id = ?"
+# The searched text of a row, for a snippet of a CJK match.
+_SNIPPET_COLUMNS = ("title", "body", "show", "people_text", "topics_text")
 
 
 class LibraryError(PodsumError):
@@ -91,6 +103,10 @@ class NotFound(BadId):
     pass
 
 
+class BadQuery(LibraryError):
+    """A search query that cannot be run (bad FTS5 syntax, too many words)."""
+
+
 class Ambiguous(BadId):
     def __init__(
         self, prefix: str, candidates: list[tuple[str, str]], total: int | None = None
@@ -107,41 +123,30 @@ class Ambiguous(BadId):
 @dataclass(slots=True, frozen=True)
 class Row:
     """One summary as the library stores it. Built by ``prepare`` wherever parsing ran
-    (a worker process, during ingest), so the single writer only executes inserts."""
+    (a worker process, during ingest), so the single writer mostly executes inserts."""
 
     id: str
-    title: str
-    show: str | None
-    published: str | None
-    views: int | None
-    duration_seconds: int | None
-    location: str | None
-    record: str
-    fts: tuple[str, ...]
+    values: tuple[Any, ...]  # dbschema.RECORD_COLUMNS, in order
+    cjk: str  # what summaries_cjk holds for it ("" for none)
+
+    @property
+    def location(self) -> str | None:
+        return self.values[-3]  # type: ignore[no-any-return]
 
 
 def prepare(s: Summary) -> Row:
-    record = s.to_dict()
-    return Row(
-        id=record["id"],
-        title=s.title,
-        show=s.show,
-        published=s.published,
-        views=s.views,
-        duration_seconds=s.duration_seconds,
-        location=s.source.location,
-        record=json.dumps(record, ensure_ascii=False, separators=(",", ":")),
-        fts=_fts_row(record),
-    )
+    return Row(id=s.id, values=values(s), cjk=cjk_text(s))
 
 
 @dataclass(slots=True)
 class AddResult:
     new: int = 0
-    existing: int = 0
-    updated: int = 0
+    updated: int = 0  # merged into the summary there, which changed
+    unchanged: int = 0  # already there as it is (or kept as it is: update=False)
     # Rows the database refused, each alone: (location, or id when there is none; reason).
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # What became of each stored row, in order: (id, "new" | "updated" | "unchanged").
+    outcomes: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _RowRefused(Exception):
@@ -188,28 +193,6 @@ def _max_pages() -> int | None:
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
-
-
-def _fts_row(record: dict[str, Any]) -> tuple[str, ...]:
-    sections = "\n".join(
-        "\n".join([s["title"], *(f"{i['title']}\n{i['text']}" for i in s["insights"])])
-        for s in record["sections"]
-    )
-    related = "\n".join(r["title"] or "" for r in record["related"])
-    return (
-        record["title"],
-        record["show"] or "",
-        record["tldr"] or "",
-        sections,
-        record["bottom_line"] or "",
-        related,
-    )
-
-
-def quote_query(text: str) -> str:
-    """Any text a user types as an FTS5 query of plain terms (all must match)."""
-    terms = text.split()
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 _MAGIC = b"SQLite format 3\x00"
@@ -353,6 +336,8 @@ class Library:
             limit = _max_pages()
             if limit is not None:
                 self.conn.execute(f"PRAGMA max_page_count = {limit}")
+            self._refuse_newer()  # before anything is written, even the journal mode
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new file takes it
             self._claim()
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
@@ -385,14 +370,14 @@ class Library:
                 if params == attempts[-1]:
                     raise _translate(exc, self.path) from None
         self.read_only = True
-        if version > len(MIGRATIONS):
+        if version > LIBRARY_VERSION:
             self.conn.close()
-            raise LibraryError(f"{self.path}: made by a newer podsum (library version {version})")
-        if version < len(MIGRATIONS):
+            raise LibraryError(self._newer(version))
+        if version < LIBRARY_VERSION:
             self.conn.close()
             raise LibraryError(
                 f"{self.path}: read-only, and needs an upgrade to library version"
-                f" {len(MIGRATIONS)}; make it writable once"
+                f" {LIBRARY_VERSION}; make it writable once"
             )
 
     def _writable(self) -> None:
@@ -452,77 +437,143 @@ class Library:
                 raise NotALibrary(f"{self.path}: not a podsum library (changed while opening)")
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
-    def _migrate(self) -> None:
+    def _newer(self, version: int) -> str:
+        return (
+            f"{self.path}: made by a newer podsum (library version {version}; this podsum"
+            f" knows {LIBRARY_VERSION}); left as it is"
+        )
+
+    def _refuse_newer(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise LibraryError(f"{self.path}: made by a newer podsum (library version {version})")
-        if version == len(MIGRATIONS):
+        if version > LIBRARY_VERSION:
+            raise LibraryError(self._newer(version))
+
+    def _backup(self, version: int) -> Path:
+        """A copy of the library as it is, beside it (``library.db.bak-1``), made while
+        this connection holds the write lock, so it is the state the upgrade starts
+        from. A backup already there is never replaced."""
+        n, target = 1, Path(f"{self.path}.bak-{version}")
+        while target.exists():
+            n += 1
+            target = Path(f"{self.path}.bak-{version}-{n}")
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            source = sqlite3.connect(_uri(self.path, "mode=ro"), uri=True)
+            try:
+                copy = sqlite3.connect(partial)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise LibraryError(
+                f"{self.path}: cannot upgrade: no room for a backup copy ({reason});"
+                " nothing was changed"
+            ) from None
+        return target
+
+    def _migrate(self) -> None:
+        """Bring the library to ``LIBRARY_VERSION`` in one transaction: a copy of the
+        file first, then every step; on any failure nothing is changed and the copy is
+        removed again. Says what it did in one line on stderr."""
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == LIBRARY_VERSION:
             return
-        with self._transaction():
-            # Re-read inside the lock: another process may have migrated meanwhile.
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            for step in range(version, len(MIGRATIONS)):
-                for statement in MIGRATIONS[step].split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {step + 1}")
+        backup: Path | None = None
+        try:
+            with self._transaction():
+                # Re-read inside the lock: another process may have upgraded meanwhile.
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > LIBRARY_VERSION:
+                    raise LibraryError(self._newer(version))
+                if version >= 1 and version < LIBRARY_VERSION:
+                    backup = self._backup(version)
+                try:
+                    for step in range(version, LIBRARY_VERSION):
+                        MIGRATIONS[step](self.conn)
+                        self.conn.execute(f"PRAGMA user_version = {step + 1}")
+                except UpgradeError as exc:
+                    raise LibraryError(
+                        f"{self.path}: cannot upgrade: {exc}; nothing was changed"
+                    ) from None
+        except BaseException:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+            raise
+        if backup is not None:
+            print(
+                f"podsum: {self.path}: upgraded to library version {LIBRARY_VERSION};"
+                f" the old file is kept as {backup}",
+                file=sys.stderr,
+            )
 
     # --- writing ----------------------------------------------------------------
 
-    def _insert(self, row: Row, now: str) -> bool:
+    def _stored(self, id_: str) -> sqlite3.Row | None:
+        return self.conn.execute(STORED_SQL, (id_,)).fetchone()  # type: ignore[no-any-return]
+
+    def _insert(self, row: Row, now: str) -> None:
         cur = self.conn.execute(
-            "INSERT INTO summaries (id, title, show, published, views, duration_seconds,"
-            " ingested_at, location, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO NOTHING",
-            (
-                row.id,
-                row.title,
-                row.show,
-                row.published,
-                row.views,
-                row.duration_seconds,
-                now,
-                row.location,
-                row.record,
-            ),
+            f"INSERT INTO summaries (id, {_COLUMNS}, ingested_at) VALUES (?, {_PLACES}, ?)",
+            (row.id, *row.values, now),
         )
-        if cur.rowcount != 1:
-            return False
+        if row.cjk:
+            self.conn.execute(
+                "INSERT INTO summaries_cjk (rowid, chars) VALUES (?, ?)", (cur.lastrowid, row.cjk)
+            )
+
+    def _update(self, pk: int, merged: Summary, now: str) -> None:
         self.conn.execute(
-            "INSERT INTO summaries_fts (rowid, title, show, tldr, sections, bottom_line, related)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (cur.lastrowid, *row.fts),
+            f"UPDATE summaries SET {_UPDATES}, updated_at = ? WHERE pk = ?",
+            (*values(merged), now, pk),
         )
-        return True
+        # The update's trigger removed the summary's CJK row, if it had one.
+        chars = cjk_text(merged)
+        if chars:
+            self.conn.execute("INSERT INTO summaries_cjk (rowid, chars) VALUES (?, ?)", (pk, chars))
 
-    def _delete(self, id_: str) -> bool:
-        row = self.conn.execute("SELECT rowid FROM summaries WHERE id = ?", (id_,)).fetchone()
-        if row is None:
-            return False
-        self.conn.execute("DELETE FROM summaries_fts WHERE rowid = ?", (row[0],))
-        self.conn.execute("DELETE FROM summaries WHERE rowid = ?", (row[0],))
-        return True
-
-    def add(self, summaries: Iterable[Summary], *, update: bool = False) -> AddResult:
-        """Add summaries in one transaction; a page already there is skipped or replaced."""
+    def add(self, summaries: Iterable[Summary], *, update: bool = True) -> AddResult:
+        """Add summaries in one transaction; see ``add_rows``."""
         return self.add_rows([prepare(s) for s in summaries], update=update)
 
     def _add_one(self, row: Row, now: str, update: bool, result: AddResult) -> None:
-        if update and self._delete(row.id):
-            self._insert(row, now)
-            result.updated += 1
-        elif self._insert(row, now):
-            result.new += 1
-        else:
-            result.existing += 1
+        outcome = self._store_one(row, now, update)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+        result.outcomes.append((row.id, outcome))
 
-    def add_rows(self, rows: Iterable[Row], *, update: bool = False) -> AddResult:
+    def _store_one(self, row: Row, now: str, update: bool) -> str:
+        stored = self._stored(row.id)
+        if stored is None:
+            self._insert(row, now)
+            return "new"
+        old = tuple(stored)[1:]
+        if not update or old == row.values:
+            return "unchanged"
+        try:
+            merged = merge(sanitise(summary_of(old)), summary_of(row.values))
+        except DamagedRecord:  # the stored row was edited into nonsense: the page wins
+            merged = summary_of(row.values)
+        if values(merged) == old:
+            return "unchanged"
+        self._update(stored["pk"], merged, now)
+        return "updated"
+
+    def add_rows(self, rows: Iterable[Row], *, update: bool = True) -> AddResult:
         """``add`` for rows already prepared (by worker processes), in one transaction.
 
-        A row the database refuses fails alone: the chunk is written again row by row,
-        each in a savepoint, and the refused rows are listed in ``failed``. A failure of
-        the file itself (locked, full, read-only) raises ``LibraryError`` and nothing of
-        this call is kept."""
+        A row whose summary is there already is merged into it (``model.merge``) and
+        counted as updated, or as unchanged when that changes nothing; ``update=False``
+        keeps every stored summary as it is. A row the database refuses fails alone:
+        the chunk is written again row by row, each in a savepoint, and the refused rows
+        are listed in ``failed``. A failure of the file itself (locked, full, read-only)
+        raises ``LibraryError`` and nothing of this call is kept."""
         self._writable()
         rows = list(rows)
         now = _now()
@@ -553,14 +604,16 @@ class Library:
             return result
 
     def remove(self, id_: str) -> str:
-        """Remove one summary by id or unique prefix of at least ``MIN_PREFIX`` hex
-        digits; returns the full id."""
+        """Remove one summary by id (an old one too) or unique prefix of at least
+        ``MIN_PREFIX`` hex digits; returns its id. Its full-text and CJK rows go with
+        it (triggers), and so do its old ids."""
         self._writable()
         if len(id_) < MIN_PREFIX:
             raise BadId(f"give at least {MIN_PREFIX} hex digits of the id")
         with self._transaction():
             full = self.resolve(id_)
-            self._delete(full)
+            self.conn.execute("DELETE FROM summaries WHERE id = ?", (full,))
+            self.conn.execute("DELETE FROM aliases WHERE id = ?", (full,))
         return full
 
     # --- reading ----------------------------------------------------------------
@@ -572,23 +625,42 @@ class Library:
             raise _translate(exc, self.path) from None
 
     def resolve(self, prefix: str) -> str:
-        """The full id for an id or a unique prefix of one."""
+        """The id of the one summary that ``prefix`` names: its id, an id it had before
+        (an alias), or a unique prefix of either."""
         p = prefix.lower()
         if not p or any(c not in "0123456789abcdef" for c in p):
             raise NotFound(f"no summary with id {prefix!r}")
-        bounds = (p, p + "g")
-        rows = self._query(
-            "SELECT id, title FROM summaries WHERE id >= ? AND id < ? ORDER BY id LIMIT 5",
-            bounds,
-        )
-        if not rows:
+        bounds = (p, p + "g")  # every id that starts with p: a range of the index
+        found: dict[str, str] = {}
+        for sql in PREFIX_SQL:
+            for r in self._query(sql, bounds):
+                found.setdefault(r["id"], r["title"])
+        if not found:
             raise NotFound(f"no summary with id {prefix!r}")
-        if len(rows) > 1:
-            total = self._query("SELECT count(*) FROM summaries WHERE id >= ? AND id < ?", bounds)[
-                0
-            ][0]
-            raise Ambiguous(prefix, [(r["id"], r["title"]) for r in rows], int(total))
-        return str(rows[0]["id"])
+        if p in found:  # a whole id, though it also begins an old one
+            return p
+        if len(found) > 1:
+            total = self._query(PREFIX_COUNT_SQL, (*bounds, *bounds))[0][0]
+            ranked = sorted(found.items())
+            raise Ambiguous(prefix, ranked, int(total))
+        return next(iter(found))
+
+    def current_id(self, any_id: str) -> tuple[str, str] | None:
+        """The id of the summary ``any_id`` names today (itself, or the summary an old
+        id was merged into), and a rank among the ids naming it: its own id ranks
+        highest, then the old ids of the most recently ingested copies. None if no
+        summary has had that id."""
+        row = self._query("SELECT id FROM summaries WHERE id = ?", (any_id,))
+        if row:
+            return any_id, "~"
+        row = self._query("SELECT id, ingested_at FROM aliases WHERE alias = ?", (any_id,))
+        return (str(row[0]["id"]), str(row[0]["ingested_at"] or "")) if row else None
+
+    def _summary(self, row: Sequence[Any], id_: str) -> Summary:
+        try:
+            return sanitise(summary_of(row))
+        except DamagedRecord as exc:
+            raise LibraryError(f"{self.path}: summary {id_} does not read ({exc})") from None
 
     def ids_starting(self, prefix: str, limit: int) -> list[tuple[str, str]]:
         """(id, title) of the first ``limit`` summaries, by id, whose id starts with
@@ -604,21 +676,54 @@ class Library:
 
     def get(self, prefix: str) -> Summary:
         full = self.resolve(prefix)
-        row = self._query("SELECT record FROM summaries WHERE id = ?", (full,))[0]
-        return sanitise(summary_from_dict(json.loads(row["record"])))
+        row = self._query(f"SELECT {_COLUMNS} FROM summaries WHERE id = ?", (full,))[0]
+        return self._summary(tuple(row), full)
 
     def count(self) -> int:
         return int(self._query("SELECT count(*) AS n FROM summaries")[0]["n"])
 
-    def _where(self, show: str | None, since: str | None) -> tuple[str, list[Any]]:
+    def _where(
+        self,
+        show: str | None,
+        since: str | None,
+        layout: str | None = None,
+        *,
+        table: str = "",
+        joined: bool = False,
+    ) -> tuple[str, list[Any]]:
         clauses, params = [], []
         if show:
-            clauses.append("show = ? COLLATE NOCASE")
+            clauses.append(f"{table}show = ? COLLATE NOCASE")
             params.append(show)
+        if layout:
+            clauses.append(f"{table}layout = ?")
+            params.append(layout)
         if since:
-            clauses.append("published >= ?")
+            clauses.append(f"{table}published >= ?")
             params.append(since)
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        if not clauses:
+            return "", params
+        return (" AND " if joined else " WHERE ") + " AND ".join(clauses), params
+
+    def list_sql(
+        self,
+        *,
+        sort: str = "published",
+        show: str | None = None,
+        since: str | None = None,
+        limit: int = 50,
+    ) -> tuple[str, list[Any]]:
+        """The query ``list_summaries`` runs (tests read its plan)."""
+        where, params = self._where(show, since)
+        sql = (
+            "SELECT id, title, show, published, views, duration_seconds, ingested_at,"
+            " updated_at, source_location AS location, layout"
+            f" FROM summaries{where} ORDER BY {SORTS[sort]}"
+        )
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return sql, params
 
     def list_summaries(
         self,
@@ -628,44 +733,112 @@ class Library:
         since: str | None = None,
         limit: int = 50,
     ) -> list[dict[str, Any]]:
-        where, params = self._where(show, since)
-        sql = (
-            "SELECT id, title, show, published, views, duration_seconds, ingested_at, location"
-            f" FROM summaries{where} ORDER BY {SORTS[sort]}"
-        )
-        if limit:
-            sql += " LIMIT ?"
-            params.append(limit)
+        sql, params = self.list_sql(sort=sort, show=show, since=since, limit=limit)
         return [dict(r) for r in self._query(sql, params)]
 
-    def summaries(self, *, show: str | None = None, since: str | None = None) -> Iterator[Summary]:
+    def summaries_sql(
+        self, *, show: str | None = None, since: str | None = None
+    ) -> tuple[str, list[Any]]:
+        """The query ``summaries`` runs (tests read its plan)."""
         where, params = self._where(show, since)
-        for row in self._query(
-            f"SELECT record FROM summaries{where} ORDER BY {SORTS['published']}", params
-        ):
-            yield sanitise(summary_from_dict(json.loads(row["record"])))
+        sql = f"SELECT id, {_COLUMNS} FROM summaries{where} ORDER BY {SORTS['published']}"
+        return sql, params
 
-    def search(self, query: str, *, raw: bool = False, limit: int = 20) -> list[dict[str, Any]]:
-        """Ranked matches (bm25). Without ``raw`` any text is safe: it is quoted."""
-        match = query if raw else quote_query(query)
-        if not match.strip():
-            return []
-        sql = (
-            "SELECT s.id, s.title, s.show, s.published,"
-            " snippet(summaries_fts, -1, char(2), char(3), '…', 12) AS snippet,"
-            " bm25(summaries_fts) AS rank"
-            " FROM summaries_fts JOIN summaries s ON s.rowid = summaries_fts.rowid"
-            " WHERE summaries_fts MATCH ? ORDER BY rank LIMIT ?"
-        )
+    def summaries(self, *, show: str | None = None, since: str | None = None) -> Iterator[Summary]:
+        """Every summary (or those of a show, or since a date), newest first, read one
+        at a time."""
         try:
-            rows = self.conn.execute(sql, (match, limit)).fetchall()
+            cursor = self.conn.execute(*self.summaries_sql(show=show, since=since))
+            for row in cursor:
+                yield self._summary(tuple(row)[1:], row[0])
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    def search_sql(
+        self,
+        query: str,
+        *,
+        raw: bool = False,
+        limit: int = 20,
+        show: str | None = None,
+        layout: str | None = None,
+        since: str | None = None,
+    ) -> tuple[str, list[Any], tuple[str, ...]] | None:
+        """The query ``search`` runs, its parameters and the CJK runs it looks for;
+        None when the query holds no word to look for."""
+        from .dbsearch import Query, TooManyTerms, plain_query
+
+        if raw:
+            q = Query(query if query.strip() else None, None)
+        else:
+            try:
+                q = plain_query(query)
+            except TooManyTerms as exc:
+                raise BadQuery(str(exc)) from None
+        if q.match is None and q.cjk is None:
+            return None
+        where, filters = self._where(show, since, layout, table="s.", joined=True)
+        columns = "s.id, s.title, s.show, s.published, s.layout"
+        if q.match is None:
+            texts = ", ".join(f"s.{c}" for c in _SNIPPET_COLUMNS)
+            sql = (
+                f"SELECT {columns}, summaries_cjk.rank AS rank, {texts}"
+                " FROM summaries_cjk JOIN summaries s ON s.pk = summaries_cjk.rowid"
+                f" WHERE summaries_cjk MATCH ?{where} ORDER BY summaries_cjk.rank LIMIT ?"
+            )
+            return sql, [q.cjk, *filters, limit], q.runs
+        cjk = ""
+        params: list[Any] = [q.match]
+        if q.cjk is not None:
+            # On s.pk, not the index's rowid: the CJK matches are listed once and the
+            # word matches still come in rank order, with no sort of their own.
+            cjk = " AND s.pk IN (SELECT rowid FROM summaries_cjk WHERE summaries_cjk MATCH ?)"
+            params.append(q.cjk)
+        sql = (
+            f"SELECT {columns}, summaries_fts.rank AS rank,"
+            " snippet(summaries_fts, -1, char(2), char(3), '…', 12) AS snippet"
+            " FROM summaries_fts JOIN summaries s ON s.pk = summaries_fts.rowid"
+            f" WHERE summaries_fts MATCH ?{cjk}{where} ORDER BY summaries_fts.rank LIMIT ?"
+        )
+        return sql, [*params, *filters, limit], q.runs
+
+    def search(
+        self,
+        query: str,
+        *,
+        raw: bool = False,
+        limit: int = 20,
+        show: str | None = None,
+        layout: str | None = None,
+        since: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Ranked matches (bm25, weighted towards the title), each with a snippet.
+        Without ``raw`` any text is safe: see ``dbsearch.plain_query``."""
+        from .dbsearch import substring_snippet
+
+        built = self.search_sql(
+            query, raw=raw, limit=limit, show=show, layout=layout, since=since
+        )
+        if built is None:
+            return []
+        sql, params, runs = built
+        try:
+            rows = self.conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             if raw and not any(w in str(exc) for w in ("locked", "busy", "malformed", "disk")):
-                raise LibraryError(f"invalid search query: {exc}") from None
+                raise BadQuery(f"invalid search query: {exc}") from None
             raise _translate(exc, self.path) from None
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
-        return [dict(r) for r in rows]
+        hits = []
+        for r in rows:
+            hit = {k: r[k] for k in ("id", "title", "show", "published", "layout", "rank")}
+            if "snippet" in r.keys():  # noqa: SIM118 (a Row's "in" looks at its values)
+                hit["snippet"] = r["snippet"]
+            else:
+                hit["snippet"] = substring_snippet((r[c] for c in _SNIPPET_COLUMNS), runs)
+            hits.append(hit)
+        return hits
 
     def integrity_ok(self) -> bool:
         return bool(self._query("PRAGMA integrity_check")[0][0] == "ok")

@@ -115,6 +115,11 @@ def _file_info(path: Path) -> _FileInfo | None:
     return _FileInfo(digest.hexdigest(), first.decode("utf-8", errors="replace"))
 
 
+def _desc(rank: str) -> tuple[int, ...]:
+    """A sort key that puts higher ranks first (and no rank last)."""
+    return (*(-ord(c) for c in rank), 1)
+
+
 def _safe_relative(value: object) -> str | None:
     """A path from the record that stays inside the export folder, or None."""
     if not isinstance(value, str) or not value or "\x00" in value:
@@ -142,6 +147,10 @@ class Exporter:
     fmt: str
     force: bool = False
     warn: Callable[[str], None] = print
+    # The id a summary has today for an id a note or the record holds (an id it had
+    # before an upgrade merged or renamed it), with a rank among the ids that name it;
+    # None for an id no summary has had. Without a library every id is its own.
+    current_id: Callable[[str], tuple[str, str] | None] | None = None
     _records: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     _index: dict[str, list[str]] | None = None  # id -> relative paths, scanned lazily
     _taken: set[str] = field(default_factory=set)  # relative paths used in this run
@@ -149,6 +158,13 @@ class Exporter:
 
     def __post_init__(self) -> None:
         self._records = self._load()
+
+    def _current(self, any_id: str) -> tuple[str, str]:
+        found = self.current_id(any_id) if self.current_id is not None else None
+        return found if found is not None else (any_id, "")
+
+    def _same_summary(self, found: str | None, summary_id: str) -> bool:
+        return found == summary_id or (found is not None and self._current(found)[0] == summary_id)
 
     # --- the record ----------------------------------------------------------------
 
@@ -174,6 +190,7 @@ class Exporter:
             self._dirty = True
             return {}
         records: dict[str, dict[str, dict[str, str]]] = {}
+        ranks: dict[tuple[str, str], str] = {}
         for fmt, entries in data["formats"].items():
             if not isinstance(entries, dict):
                 continue
@@ -182,8 +199,17 @@ class Exporter:
                     continue
                 rel = _safe_relative(entry.get("path"))
                 sha = entry.get("sha256")
-                if rel and isinstance(sha, str) and _SHA.fullmatch(sha):
-                    records.setdefault(str(fmt), {})[str(key)] = {"path": rel, "sha256": sha}
+                if not (rel and isinstance(sha, str) and _SHA.fullmatch(sha)):
+                    continue
+                # A note of an old id is the note of the summary that id is now part
+                # of; of several, the one of the most recently ingested copy.
+                current, rank = self._current(str(key)) if _ID.fullmatch(key) else (key, "")
+                if current != key:
+                    self._dirty = True
+                if ranks.get((fmt, current), "") > rank:
+                    continue
+                ranks[(fmt, current)] = rank
+                records.setdefault(str(fmt), {})[current] = {"path": rel, "sha256": sha}
         return records
 
     def _remember(self, key: str, rel: str, sha256: str, fmt: str | None = None) -> None:
@@ -208,6 +234,7 @@ class Exporter:
         .obsidian or .trash left out), by summary id; only their first bytes are read."""
         if self._index is None:
             self._index = {}
+            ranked: list[tuple[tuple[str, str], str]] = []
             ext = EXTENSIONS[self.fmt]
             for folder, dirs, files in os.walk(self.out_dir):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -222,7 +249,11 @@ class Exporter:
                     found = note_id(info.head, self.fmt) if info else None
                     if found:
                         rel = path.relative_to(self.out_dir).as_posix()
-                        self._index.setdefault(found, []).append(rel)
+                        ranked.append((self._current(found), rel))
+            # By id; of one summary's notes, its own id's first, then the newest old id's.
+            ranked.sort(key=lambda r: (r[0][0], _desc(r[0][1]), r[1]))
+            for (current, _rank), rel in ranked:
+                self._index.setdefault(current, []).append(rel)
         return self._index
 
     def _locate(self, summary_id: str) -> tuple[str, _FileInfo, str | None] | None:
@@ -231,7 +262,8 @@ class Exporter:
         recorded = entry["sha256"] if entry else None
         if entry and entry["path"] not in self._taken:
             info = _file_info(self.out_dir / entry["path"])
-            if info is not None and note_id(info.head, self.fmt) in (summary_id, None):
+            held = note_id(info.head, self.fmt) if info is not None else None
+            if info is not None and (held is None or self._same_summary(held, summary_id)):
                 return entry["path"], info, recorded
         candidates = [r for r in self._scan().get(summary_id, []) if r not in self._taken]
         found: tuple[str, _FileInfo, str | None] | None = None
@@ -252,7 +284,8 @@ class Exporter:
             info = _file_info(self.out_dir / rel)
         except OSError:
             return False
-        return info is not None and note_id(info.head, self.fmt) not in (None, summary_id)
+        found = note_id(info.head, self.fmt) if info is not None else None
+        return found is not None and not self._same_summary(found, summary_id)
 
     # --- writing ---------------------------------------------------------------------
 

@@ -6,10 +6,12 @@ renderers read them, and ``to_dict``/``from_dict`` are the JSON boundary.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +20,12 @@ from .errors import ParseError
 SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # schema 2 only adds optional fields to schema 1
 
-# Fields that describe how a page was obtained (or which reader read it) rather than
-# what it says; the id ignores them so the same page has the same id from text, HTML,
-# Markdown or JSON.
+# The content hash, the id of a page without a title, ignores the fields that describe
+# how a page was obtained (or which reader read it) rather than what it says, so the
+# same page has the same id from text, HTML, Markdown or JSON.
 _NOT_HASHED = ("id", "source", "warnings", "extra_lines", "layout", "url")
-# Schema-2 fields: they count towards the id only when non-empty, so every page schema 1
-# could read keeps the id schema 1 gave it.
+# Schema-2 fields: they count towards the content hash only when non-empty, so every
+# titleless page schema 1 could read keeps the id schema 1 gave it.
 _NEW_FIELDS = ("episode_number", "people", "topics", "overview", "chapters", "transcript")
 _NEW_INSIGHT_FIELDS = ("speaker", "timestamps")
 # Text fields that may hold paragraphs (joined by a blank line); every other text field
@@ -132,7 +134,10 @@ class Summary:
 
     @property
     def id(self) -> str:
-        return record_id(self.to_dict(with_id=False))
+        """The summary's id: see ``summary_id``."""
+        if not identity_text(self.title):
+            return content_hash(self.to_dict(with_id=False))
+        return summary_id(self.layout, self.title, self.show)
 
     def warn(self, code: str, message: str, line: int | None = None) -> None:
         self.warnings.append(ParseWarning(code, message, line))
@@ -216,7 +221,11 @@ class Summary:
             },
         )
         if with_id:
-            d["id"] = record_id(d)
+            d["id"] = (
+                summary_id(self.layout, self.title, self.show)
+                if identity_text(self.title)
+                else content_hash(d)
+            )
         return d
 
 
@@ -243,12 +252,146 @@ def _hashed_view(record: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def record_id(record: dict[str, Any]) -> str:
-    """First 16 hex digits of SHA-256 over the canonical JSON of the page's content."""
+def content_hash(record: dict[str, Any]) -> str:
+    """First 16 hex digits of SHA-256 over the canonical JSON of the page's content: the
+    id of every page before library version 2, and still the id of a page without a
+    title."""
     canonical = json.dumps(
         _hashed_view(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def identity_text(text: str | None) -> str:
+    """``text`` as identity compares it: NFKC, case-folded, runs of whitespace as one
+    space, none at the ends (so "The  Show" and "the show" are one show)."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())
+
+
+def summary_id(layout: str | None, title: str, show: str | None) -> str:
+    """The id of the summary a page holds: first 16 hex digits of SHA-256 over its
+    layout, title and show (``identity_text`` of each, joined by newlines, which none of
+    them can hold). The same page saved again (more views, new ages, with or without
+    its meta line, as text, HTML, Markdown or JSON) is the same summary; two sites'
+    summaries of one episode are two."""
+    # Schema 1 had one layout: a record that names none (schema-1 JSON and Markdown) was
+    # read from an atmes page.
+    key = "\n".join(
+        (identity_text(layout or "atmes"), identity_text(title), identity_text(show))
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def record_id(record: dict[str, Any]) -> str:
+    """The id of a record given as a dict (the record's own ``id`` is not read)."""
+    title = record.get("title")
+    title = title if isinstance(title, str) else ""
+    if not identity_text(title):
+        return content_hash(record)
+    show = record.get("show")
+    layout = record.get("layout")
+    return summary_id(
+        layout if isinstance(layout, str) else None,
+        title,
+        show if isinstance(show, str) else None,
+    )
+
+
+# --- two copies of one summary -------------------------------------------------------
+
+
+def _text(newer: str | None, stored: str | None) -> str | None:
+    return newer if newer else stored
+
+
+def _number(newer: int | None, stored: int | None) -> int | None:
+    return newer if newer is not None else stored
+
+
+def _lines(stored: list[str], newer: list[str]) -> list[str]:
+    """``stored``, then the lines ``newer`` adds to it."""
+    if not stored or not newer:
+        return list(newer or stored)
+    seen = set(stored)
+    return [*stored, *(x for x in newer if x not in seen)]
+
+
+def _warnings(stored: list[ParseWarning], newer: list[ParseWarning]) -> list[ParseWarning]:
+    """``stored``, then the warnings ``newer`` adds to it."""
+    if not stored or not newer:
+        return list(newer or stored)
+    seen = {(w.code, w.message, w.line) for w in stored}
+    return [*stored, *(w for w in newer if (w.code, w.message, w.line) not in seen)]
+
+
+def _combine_by_title(stored: list[Any], newer: list[Any]) -> list[Any]:
+    """Sections or chapters of two copies, matched by title (``identity_text``): the
+    newer copy's item replaces every stored one of its title, in the newer copy's order;
+    stored items of other titles keep their place among them (all after the newer ones
+    when no title is shared: the FAQ page of an episode after its main page)."""
+    if not stored or not newer:
+        return list(newer or stored)
+    new_keys = {identity_text(x.title) for x in newer}
+    old_keys = [identity_text(x.title) for x in stored]
+    if new_keys.isdisjoint(old_keys):
+        return [*stored, *newer]
+    where: dict[str, list[int]] = {}
+    for j, k in enumerate(old_keys):
+        where.setdefault(k, []).append(j)
+    out: list[Any] = []
+    i = 0  # stored items before i are placed (or replaced)
+    for item in newer:
+        places = where.get(identity_text(item.title), [])
+        n = bisect.bisect_left(places, i)
+        if n < len(places):
+            j = places[n]
+            out.extend(stored[x] for x in range(i, j) if old_keys[x] not in new_keys)
+            i = j + 1
+        out.append(item)
+    out.extend(stored[x] for x in range(i, len(stored)) if old_keys[x] not in new_keys)
+    return out
+
+
+def merge(stored: Summary, newer: Summary) -> Summary:
+    """One summary from two copies of it (same id), ``newer`` the one read later.
+
+    The newer copy wins wherever it has a value; where it has none (null, empty text,
+    an empty list) the stored value stays, so a copy saved without its meta line keeps
+    the views and date an earlier one had. Sections and chapters are combined by title
+    (the newer wins per title), so an episode's main, chapters and FAQ pages (one
+    summary on sites that split it) add up to one record. Extra lines and warnings
+    belong to the parts they came with: both copies' are kept, each once. The source
+    is the newer copy's. Neither argument is changed."""
+    return Summary(
+        title=newer.title or stored.title,
+        source=Source(
+            newer.source.kind, newer.source.location, newer.source.sha256, newer.source.encoding
+        ),
+        layout=newer.layout or stored.layout,
+        url=_text(newer.url, stored.url),
+        show=_text(newer.show, stored.show),
+        episode_number=_text(newer.episode_number, stored.episode_number),
+        category=_text(newer.category, stored.category),
+        published=_text(newer.published, stored.published),
+        views=_number(newer.views, stored.views),
+        duration=_text(newer.duration, stored.duration),
+        duration_seconds=_number(newer.duration_seconds, stored.duration_seconds),
+        people=list(newer.people or stored.people),
+        topics=list(newer.topics or stored.topics),
+        tldr=_text(newer.tldr, stored.tldr),
+        overview=_text(newer.overview, stored.overview),
+        sections=_combine_by_title(stored.sections, newer.sections),
+        chapters=_combine_by_title(stored.chapters, newer.chapters),
+        bottom_line=_text(newer.bottom_line, stored.bottom_line),
+        related_channel=_text(newer.related_channel, stored.related_channel),
+        related=list(newer.related or stored.related),
+        transcript=_text(newer.transcript, stored.transcript),
+        extra_lines=_lines(stored.extra_lines, newer.extra_lines),
+        warnings=_warnings(stored.warnings, newer.warnings),
+    )
 
 
 # --- the limits every reader enforces -----------------------------------------------

@@ -112,7 +112,7 @@ def usage_problem(specs: list[str]) -> str | None:
 
 @dataclass(slots=True)
 class Options:
-    update: bool = False
+    update: bool = True
     layout: str | None = None
     max_bytes: int = 10_000_000
     timeout: float = 20.0
@@ -489,39 +489,25 @@ class Watcher:
 
     def _store(self, path: str, rows: list[Row]) -> None:
         """One file's records in one transaction, and a line for each."""
-        from .db import BadId, LibraryError
+        from .db import LibraryError
 
         try:
-            # A file of several pages (a running summaries.txt): which of its pages the
-            # library holds already decides each line, as the counts cannot.
-            known: set[str] = set()
-            if len(rows) > 1:
-                for row in rows:
-                    with suppress(BadId):
-                        known.add(self.lib.resolve(row.id))
             result = self.lib.add_rows(rows, update=self.opts.update)
         except LibraryError as exc:
             self._failed(path, str(exc))
             return
         for location, reason in result.failed:
             self._failed(location, reason)
-        refused = " ".join(reason for _, reason in result.failed)
-        for row in rows:
-            if f"summary {row.id} " in refused:
-                continue
-            if len(rows) == 1:
-                verb = "added" if result.new else "updated" if result.updated else "unchanged"
-            elif row.id not in known:
-                verb = "added"
-            else:
-                verb = "updated" if self.opts.update else "unchanged"
+        titles = {row.id: row.title for row in rows}
+        for summary_id, outcome in result.outcomes:
+            verb = "added" if outcome == "new" else outcome
             if verb == "added":
                 self.tally.added += 1
             elif verb == "updated":
                 self.tally.updated += 1
             else:
                 self.tally.unchanged += 1
-            self.out(f"{verb} {row.id} {for_terminal(row.title)}")
+            self.out(f"{verb} {summary_id} {for_terminal(titles[summary_id])}")
 
     def _failed(self, path: str, reason: str) -> None:
         self.tally.failed += 1

@@ -1,0 +1,91 @@
+"""How big a library is next to the pages it holds.
+
+Every golden page (tests/fixtures/<layout>/*.txt, *.html) is ingested COPIES times,
+each copy a summary of its own (the title gets " #k.i", so no two are one summary); the ratio is
+the library file's size over the bytes of the pages it was made from. The file is
+measured closed (its write-ahead log checkpointed), as it sits on disk.
+
+    .venv/bin/python benchmarks/library_size.py [COPIES] [--text-only] [--samples]
+
+--samples measures the pages in samples/ instead (real pages, several times bigger
+than the golden ones, whose fixed cost per summary weighs less).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import podsum  # noqa: E402
+from conftest import fixture_pages  # noqa: E402
+from podsum.db import Library  # noqa: E402
+
+
+def _table_bytes(path: Path) -> dict[str, int]:
+    """Bytes per table and index (with FTS5's shadow tables), if dbstat is compiled in."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    return {name: size for name, size in rows}
+
+
+def _readable(path: Path) -> bool:
+    try:
+        podsum.parse(path.read_bytes())
+    except podsum.ParseError:
+        return False
+    return True
+
+
+def measure(copies: int, text_only: bool, samples: bool = False) -> dict[str, float]:
+    found = sorted((ROOT / "samples").iterdir()) if samples else fixture_pages()
+    pages = [p for p in found if _readable(p) and not (text_only and p.suffix == ".html")]
+    parsed = [(podsum.parse(p.read_bytes(), location=str(p)), p.stat().st_size) for p in pages]
+    page_bytes = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "library.db"
+        with Library(path) as lib:
+            for k in range(copies):
+                batch = []
+                for i, (s, size) in enumerate(parsed):
+                    s.title = f"{s.title.split(' #')[0]} #{k}.{i}"
+                    batch.append(s)
+                    page_bytes += size
+                result = lib.add(batch)
+                assert result.new == len(batch), result
+        size = path.stat().st_size
+        tables = _table_bytes(path)
+    out: dict[str, float] = {
+        "pages": len(pages) * copies,
+        "page_bytes": page_bytes,
+        "library_bytes": size,
+        "ratio": size / page_bytes,
+    }
+    for name, n in sorted(tables.items(), key=lambda t: -t[1])[:8]:
+        out[f"  {name}"] = n
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("copies", nargs="?", type=int, default=100)
+    ap.add_argument("--text-only", action="store_true", help="leave the HTML pages out")
+    ap.add_argument("--samples", action="store_true", help="the pages in samples/")
+    args = ap.parse_args()
+    for key, value in measure(args.copies, args.text_only, args.samples).items():
+        print(f"{key:28} {value:,.3f}" if isinstance(value, float) else f"{key:28} {value:,}")
+
+
+if __name__ == "__main__":
+    main()
