@@ -400,11 +400,6 @@ def _date(value: str | None) -> str | None:
         raise typer.BadParameter(str(exc)) from None
 
 
-def _since(value: str | None) -> str | None:
-    """The ISO date of a --since value (its option's callback has checked it already)."""
-    return _date(value)
-
-
 ShowFilter = Annotated[
     str | None, typer.Option("--show", metavar="NAME", help="Only this show (any case).")
 ]
@@ -431,6 +426,18 @@ LayoutFilter = Annotated[
     str | None,
     typer.Option(
         "--layout", metavar="NAME", callback=_check_layout, help="Only pages of this layout."
+    ),
+]
+TopicFilter = Annotated[
+    str | None,
+    typer.Option("--topic", metavar="TOPIC", help="Only summaries tagged with TOPIC (any case)."),
+]
+PersonFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--person",
+        metavar="NAME",
+        help="Only summaries with this host or guest (a name, or whole words of one).",
     ),
 ]
 
@@ -682,6 +689,9 @@ def list_(
         ),
     ] = "published",
     show: ShowFilter = None,
+    layout: LayoutFilter = None,
+    topic: TopicFilter = None,
+    person: PersonFilter = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
     fields: Annotated[str | None, _fields_option(LIST_FIELDS)] = None,
@@ -702,13 +712,18 @@ def list_(
         fmt = "json"
     lib = _library_or_die(library, create=False)
     try:
-        # The library filters by --since; --until is applied here, before the limit.
-        items = lib.list_summaries(sort=sort, show=show, since=since, limit=0 if until else limit)
+        items = lib.list_summaries(
+            sort=sort,
+            limit=limit,
+            show=show,
+            layout=layout,
+            topic=topic,
+            person=person,
+            since=since,
+            until=until,
+        )
     except LibraryError as exc:
         _die(f"podsum: {exc}", 1)
-    if until:
-        items = [i for i in items if i["published"] and i["published"] <= until]
-        items = items[:limit] if limit else items
     with _pager(no_pager):
         if fmt != "table":
             _emit_items(items, fmt, fields)
@@ -735,7 +750,10 @@ def search(
     fields: Annotated[str | None, _fields_option(SEARCH_FIELDS)] = None,
     show: ShowFilter = None,
     layout: LayoutFilter = None,
+    topic: TopicFilter = None,
+    person: PersonFilter = None,
     since: SinceFilter = None,
+    until: UntilFilter = None,
     library: LibraryOpt = None,
     no_pager: NoPagerOpt = False,
 ) -> None:
@@ -754,7 +772,15 @@ def search(
     try:
         # SQLite reads a negative LIMIT as none: --limit 0 is every match.
         hits = lib.search(
-            query, raw=raw, limit=limit or -1, show=show, layout=layout, since=_since(since)
+            query,
+            raw=raw,
+            limit=limit or -1,
+            show=show,
+            layout=layout,
+            topic=topic,
+            person=person,
+            since=since,
+            until=until,
         )
     except LibraryError as exc:
         _die(f"podsum: {exc}", 1)
@@ -861,7 +887,11 @@ def export(
         ),
     ] = "md",
     show: ShowFilter = None,
+    layout: LayoutFilter = None,
+    topic: TopicFilter = None,
+    person: PersonFilter = None,
     since: SinceFilter = None,
+    until: UntilFilter = None,
     force: Annotated[
         bool,
         typer.Option("--force", help="Overwrite podsum's files even where you changed them."),
@@ -888,7 +918,14 @@ def export(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _die(f"podsum: {out}: {exc.strerror}", 1)
-    since_iso = _since(since)
+    kept_only = {
+        "show": show,
+        "layout": layout,
+        "topic": topic,
+        "person": person,
+        "since": since,
+        "until": until,
+    }
     written = kept = 0
 
     def warn(line: str) -> None:
@@ -898,13 +935,13 @@ def export(
         exporter = Exporter(out_dir, fmt, force=force, warn=warn, current_id=lib.current_id)
         try:
             if fmt == "jsonl":
-                outcome, lines = exporter.export_jsonl(lib.summaries(show=show, since=since_iso))
+                outcome, lines = exporter.export_jsonl(lib.summaries(**kept_only))
                 if outcome.status == "kept":
                     kept = 1
                 else:
                     written = lines
             else:
-                for s in lib.summaries(show=show, since=since_iso):
+                for s in lib.summaries(**kept_only):
                     outcome = exporter.export(s)
                     if outcome.kept_foreign:
                         warn(
@@ -925,6 +962,43 @@ def export(
     if kept:
         summary += f", kept {kept} you edited"
     print(for_terminal(summary))
+
+
+@app.command(cls=Command)
+def stats(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text | json",
+            autocompletion=complete.choices("text", "json"),
+        ),
+    ] = "text",
+    top: Annotated[
+        int, typer.Option("--top", min=1, metavar="N", help="How many shows, topics, people.")
+    ] = 10,
+    library: LibraryOpt = None,
+) -> None:
+    """What the library holds: where it is, its size, summaries by layout and by show,
+    the oldest and newest episodes, the top topics and people."""
+    from .db import LibraryError
+
+    _check_format(fmt, ("text", "json"))
+    lib = _library_or_die(library, create=False)
+    try:
+        st = lib.stats(top)
+    except LibraryError as exc:
+        _die(f"podsum: {exc}", 1)
+    if fmt == "json":
+        from .render.jsonout import render_json
+
+        _emit(render_json(st) + "\n", None)
+        return
+    from .render.stats import format_stats
+
+    _emit(format_stats(st), None)
 
 
 @app.command(cls=Command)

@@ -63,6 +63,7 @@ SORTS = {
     "title": "title COLLATE NOCASE ASC, pk ASC",
 }
 _COLUMNS = ", ".join(RECORD_COLUMNS)
+_SOURCE_AT = RECORD_COLUMNS.index("source_kind")  # the source columns end the record's
 _PLACES = ", ".join("?" for _ in RECORD_COLUMNS)
 _UPDATES = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
 # Every id, or old id, that starts with a prefix p: the range [p, p + "g") of an index.
@@ -133,6 +134,10 @@ class Row:
     def location(self) -> str | None:
         return self.values[-3]  # type: ignore[no-any-return]
 
+    @property
+    def title(self) -> str:
+        return self.values[RECORD_COLUMNS.index("title")]  # type: ignore[no-any-return]
+
 
 def prepare(s: Summary) -> Row:
     return Row(id=s.id, values=values(s), cjk=cjk_text(s))
@@ -163,6 +168,31 @@ _ROW_ERRORS = (
     sqlite3.DataError,
     sqlite3.InterfaceError,
 )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What ``list``, ``search`` and ``export`` keep: a show (any case), a layout,
+    published dates from ``since`` to ``until`` (ISO, inclusive), a topic (any case),
+    a person (a name, or whole words of one, in any ASCII case)."""
+
+    show: str | None = None
+    layout: str | None = None
+    since: str | None = None
+    until: str | None = None
+    topic: str | None = None
+    person: str | None = None
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_phrase(text: str | None) -> str | None:
+    """``text`` as one quoted FTS5 phrase, or None when it holds no word to look for."""
+    if not text or not any(ch.isalnum() for ch in text):
+        return None
+    return '"' + text.replace('"', '""') + '"'
 
 
 def default_path() -> Path:
@@ -554,13 +584,16 @@ class Library:
             self._insert(row, now)
             return "new"
         old = tuple(stored)[1:]
-        if not update or old == row.values:
+        if not update or old[:_SOURCE_AT] == row.values[:_SOURCE_AT]:
             return "unchanged"
         try:
             merged = merge(sanitise(summary_of(old)), summary_of(row.values))
         except DamagedRecord:  # the stored row was edited into nonsense: the page wins
             merged = summary_of(row.values)
-        if values(merged) == old:
+        # Another copy that adds nothing leaves the row as it is, source included: the
+        # source names the copy the content came from, and ingesting a folder twice (a
+        # page saved as text and as HTML) must find everything unchanged.
+        if values(merged)[:_SOURCE_AT] == old[:_SOURCE_AT]:
             return "unchanged"
         self._update(stored["pk"], merged, now)
         return "updated"
@@ -682,25 +715,88 @@ class Library:
     def count(self) -> int:
         return int(self._query("SELECT count(*) AS n FROM summaries")[0]["n"])
 
-    def _where(
-        self,
-        show: str | None,
-        since: str | None,
-        layout: str | None = None,
-        *,
-        table: str = "",
-        joined: bool = False,
-    ) -> tuple[str, list[Any]]:
+    def stats(self, top: int = 10) -> dict[str, Any]:
+        """What the library holds: where it is, its size, how many summaries by layout
+        and by show, the oldest and newest episodes, and the most frequent topics and
+        people. Counting reads every row once (it is a report, not a lookup)."""
+
+        def pairs(sql: str) -> list[dict[str, Any]]:
+            return [{"name": r[0], "count": r[1]} for r in self._query(sql, (top,))]
+
+        def episode(order: str) -> dict[str, Any] | None:
+            rows = self._query(
+                "SELECT id, title, show, published FROM summaries"
+                f" WHERE published IS NOT NULL ORDER BY published {order} LIMIT 1"
+            )
+            return dict(rows[0]) if rows else None
+
+        size = sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"))
+            if p.exists()
+        )
+        first, last = self._query("SELECT min(ingested_at), max(ingested_at) FROM summaries")[0]
+        return {
+            "library": str(self.path),
+            "bytes": size,
+            "summaries": self.count(),
+            "first_ingested": first,
+            "last_ingested": last,
+            "oldest": episode("ASC"),
+            "newest": episode("DESC"),
+            "layouts": pairs(
+                "SELECT layout, count(*) AS n FROM summaries GROUP BY layout"
+                " ORDER BY n DESC, layout LIMIT ?"
+            ),
+            "shows": pairs(
+                "SELECT show, count(*) AS n FROM summaries WHERE show IS NOT NULL"
+                " GROUP BY show COLLATE NOCASE ORDER BY n DESC, show LIMIT ?"
+            ),
+            "topics": pairs(
+                "SELECT j.value, count(*) AS n FROM summaries, json_each(summaries.topics) j"
+                " GROUP BY j.value COLLATE NOCASE ORDER BY n DESC, j.value LIMIT ?"
+            ),
+            "people": pairs(
+                "SELECT json_extract(j.value, '$.name') AS name, count(*) AS n"
+                " FROM summaries, json_each(summaries.people) j"
+                " GROUP BY name COLLATE NOCASE ORDER BY n DESC, name LIMIT ?"
+            ),
+        }
+
+    def _where(self, f: Filters, *, table: str = "", joined: bool = False) -> tuple[str, list[Any]]:
         clauses, params = [], []
-        if show:
+        if f.show:
             clauses.append(f"{table}show = ? COLLATE NOCASE")
-            params.append(show)
-        if layout:
+            params.append(f.show)
+        if f.layout:
             clauses.append(f"{table}layout = ?")
-            params.append(layout)
-        if since:
+            params.append(f.layout)
+        if f.since:
             clauses.append(f"{table}published >= ?")
-            params.append(since)
+            params.append(f.since)
+        if f.until:
+            clauses.append(f"{table}published <= ?")
+            params.append(f.until)
+        # A topic or a person is found first through the full-text index (its column of
+        # topics or people), then checked exactly against the record's list.
+        if f.topic:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM json_each({table}topics) WHERE value = ? COLLATE NOCASE)"
+            )
+            params.append(f.topic)
+        if f.person:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM json_each({table}people)"
+                " WHERE ' ' || json_extract(value, '$.name') || ' ' LIKE ? ESCAPE '\\')"
+            )
+            params.append("% " + _like_escape(" ".join(f.person.split())) + " %")
+        for column, value in (("topics_text", f.topic), ("people_text", f.person)):
+            phrase = _fts_phrase(value)
+            if phrase:
+                clauses.append(
+                    f"{table}pk IN (SELECT rowid FROM summaries_fts WHERE summaries_fts MATCH ?)"
+                )
+                params.append(f"{column} : {phrase}")
         if not clauses:
             return "", params
         return (" AND " if joined else " WHERE ") + " AND ".join(clauses), params
@@ -709,12 +805,12 @@ class Library:
         self,
         *,
         sort: str = "published",
-        show: str | None = None,
-        since: str | None = None,
         limit: int = 50,
+        **filters: str | None,
     ) -> tuple[str, list[Any]]:
-        """The query ``list_summaries`` runs (tests read its plan)."""
-        where, params = self._where(show, since)
+        """The query ``list_summaries`` runs (tests read its plan). ``filters``: the
+        fields of ``Filters``."""
+        where, params = self._where(Filters(**filters))
         sql = (
             "SELECT id, title, show, published, views, duration_seconds, ingested_at,"
             " updated_at, source_location AS location, layout"
@@ -729,26 +825,23 @@ class Library:
         self,
         *,
         sort: str = "published",
-        show: str | None = None,
-        since: str | None = None,
         limit: int = 50,
+        **filters: str | None,
     ) -> list[dict[str, Any]]:
-        sql, params = self.list_sql(sort=sort, show=show, since=since, limit=limit)
+        sql, params = self.list_sql(sort=sort, limit=limit, **filters)
         return [dict(r) for r in self._query(sql, params)]
 
-    def summaries_sql(
-        self, *, show: str | None = None, since: str | None = None
-    ) -> tuple[str, list[Any]]:
+    def summaries_sql(self, **filters: str | None) -> tuple[str, list[Any]]:
         """The query ``summaries`` runs (tests read its plan)."""
-        where, params = self._where(show, since)
+        where, params = self._where(Filters(**filters))
         sql = f"SELECT id, {_COLUMNS} FROM summaries{where} ORDER BY {SORTS['published']}"
         return sql, params
 
-    def summaries(self, *, show: str | None = None, since: str | None = None) -> Iterator[Summary]:
-        """Every summary (or those of a show, or since a date), newest first, read one
-        at a time."""
+    def summaries(self, **filters: str | None) -> Iterator[Summary]:
+        """Every summary (or those ``filters`` keep: see ``Filters``), newest first,
+        read one at a time."""
         try:
-            cursor = self.conn.execute(*self.summaries_sql(show=show, since=since))
+            cursor = self.conn.execute(*self.summaries_sql(**filters))
             for row in cursor:
                 yield self._summary(tuple(row)[1:], row[0])
         except sqlite3.Error as exc:
@@ -760,9 +853,7 @@ class Library:
         *,
         raw: bool = False,
         limit: int = 20,
-        show: str | None = None,
-        layout: str | None = None,
-        since: str | None = None,
+        **filters: str | None,
     ) -> tuple[str, list[Any], tuple[str, ...]] | None:
         """The query ``search`` runs, its parameters and the CJK runs it looks for;
         None when the query holds no word to look for."""
@@ -777,7 +868,7 @@ class Library:
                 raise BadQuery(str(exc)) from None
         if q.match is None and q.cjk is None:
             return None
-        where, filters = self._where(show, since, layout, table="s.", joined=True)
+        where, kept = self._where(Filters(**filters), table="s.", joined=True)
         columns = "s.id, s.title, s.show, s.published, s.layout"
         if q.match is None:
             texts = ", ".join(f"s.{c}" for c in _SNIPPET_COLUMNS)
@@ -786,7 +877,7 @@ class Library:
                 " FROM summaries_cjk JOIN summaries s ON s.pk = summaries_cjk.rowid"
                 f" WHERE summaries_cjk MATCH ?{where} ORDER BY summaries_cjk.rank LIMIT ?"
             )
-            return sql, [q.cjk, *filters, limit], q.runs
+            return sql, [q.cjk, *kept, limit], q.runs
         cjk = ""
         params: list[Any] = [q.match]
         if q.cjk is not None:
@@ -800,7 +891,7 @@ class Library:
             " FROM summaries_fts JOIN summaries s ON s.pk = summaries_fts.rowid"
             f" WHERE summaries_fts MATCH ?{cjk}{where} ORDER BY summaries_fts.rank LIMIT ?"
         )
-        return sql, [*params, *filters, limit], q.runs
+        return sql, [*params, *kept, limit], q.runs
 
     def search(
         self,
@@ -808,17 +899,13 @@ class Library:
         *,
         raw: bool = False,
         limit: int = 20,
-        show: str | None = None,
-        layout: str | None = None,
-        since: str | None = None,
+        **filters: str | None,
     ) -> list[dict[str, Any]]:
         """Ranked matches (bm25, weighted towards the title), each with a snippet.
         Without ``raw`` any text is safe: see ``dbsearch.plain_query``."""
         from .dbsearch import substring_snippet
 
-        built = self.search_sql(
-            query, raw=raw, limit=limit, show=show, layout=layout, since=since
-        )
+        built = self.search_sql(query, raw=raw, limit=limit, **filters)
         if built is None:
             return []
         sql, params, runs = built

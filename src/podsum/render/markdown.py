@@ -2,7 +2,7 @@
 ``mdreader`` reads it back to the same record.
 
 The front matter holds podsum's marker (``podsum: 2``) and the id, the title, the keys
-notes apps read (``aliases``: the title and the short id; ``date``: the published date;
+notes apps read (``aliases``: the title and the id; ``date``: the published date;
 ``tags``: show, topics and layout, by Obsidian's rules), then every record field but the
 body's that is set: null fields and empty lists are left out.
 
@@ -77,10 +77,10 @@ _C_DUMPER: Any = getattr(yaml, "CSafeDumper", None)  # None without libyaml
 
 
 def _aliases(title: str, summary_id: str) -> list[str]:
-    """Names a link can use: the title as one line without link syntax, and the short id
+    """Names a link can use: the title as one line without link syntax, and the id
     ``podsum list`` shows."""
     name = " ".join(_LINK_BREAKERS.sub(" ", title).split())
-    return [name, summary_id[:12]] if name else [summary_id[:12]]
+    return [name, summary_id] if name else [summary_id]
 
 
 def _date(published: str | None) -> datetime.date | None:
