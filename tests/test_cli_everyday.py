@@ -3,7 +3,6 @@ terminals, -h, usage lines and option errors, and `| head -1`."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -309,12 +308,13 @@ def test_show_into_head_exits_0(fmt: str, tmp_path: Path) -> None:
 def test_list_into_head_exits_0(tmp_path: Path, _isolated_library: Path) -> None:
     from podsum.db import Library, prepare
 
-    row = prepare(podsum.parse(SEED.read_bytes()))
+    s = podsum.parse(SEED.read_bytes())
+    rows = []
+    for n in range(3000):
+        s.title = f"Episode {n} of a long show"  # a summary of its own (the id follows)
+        rows.append(prepare(s))
     with Library(_isolated_library) as lib:
-        lib.add_rows(
-            dataclasses.replace(row, id=f"{n:016x}", title=f"Episode {n} of a long show")
-            for n in range(3000)
-        )
+        lib.add_rows(rows)
     env = {"TMP_CWD": str(tmp_path), "PODSUM_LIBRARY": str(_isolated_library)}
     for fmt in ("table", "json", "jsonl"):
         assert _head_1(f"list -n 0 -f {fmt}", env) == (0, b""), fmt

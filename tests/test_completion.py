@@ -17,7 +17,9 @@ from conftest import FIXTURES, ROOT, SEED, run_cli
 from podsum.read import LAYOUTS
 
 BIN = Path(sys.executable).parent
-COMMANDS = ["parse", "show", "ingest", "list", "search", "rm", "open", "export", "layouts"]
+COMMANDS = [
+    *("parse", "show", "ingest", "list", "search", "rm", "open", "export", "stats", "layouts"),
+]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -71,7 +73,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 def test_commands_and_options(script: Path) -> None:
     assert bash_complete(script, "") == [*COMMANDS, "schema"]
-    assert bash_complete(script, "s") == ["show", "search", "schema"]
+    assert bash_complete(script, "s") == ["show", "search", "stats", "schema"]
     assert "--no-pager" in bash_complete(script, "list", "--")
     assert {"--until", "--fields", "--json"} <= set(bash_complete(script, "list", "--"))
 

@@ -139,8 +139,8 @@ def test_a_folder_with_fifos_skips_them(tmp_path: Path) -> None:
     assert proc.stderr == b""
     assert proc.returncode == 0
     assert proc.stdout.decode() == (
-        # the link is the same page from another file: its source is the newer one
-        "1 new, 1 updated, 0 unchanged, 0 failed, 1 skipped (binary),"
+        # the link is the same page from another file: it adds nothing
+        "1 new, 0 updated, 1 unchanged, 0 failed, 1 skipped (binary),"
         " 2 skipped (not regular files)\n"
     )
 

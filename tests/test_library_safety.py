@@ -522,12 +522,14 @@ def test_a_row_the_database_refuses_fails_alone(tmp_path: Path) -> None:
         assert lib.integrity_ok()
         fts = lib.conn.execute("SELECT count(*) FROM summaries_fts").fetchone()[0]
         assert fts == 8
-        # and again, each page from another file: the same rows fail alone, and the
-        # stored copies of the others are updated
+        # and again, each page from another file: the same rows fail alone; the others
+        # add nothing (unchanged), and their source follows the newest copy
         moved = [_with(r, source_location=f"elsewhere/{r.location}") for r in rows]
         again = lib.add_rows(moved)
-        assert (again.new, again.updated, len(again.failed)) == (0, 8, 2)
+        assert (again.new, again.updated, again.unchanged, len(again.failed)) == (0, 0, 8, 2)
         assert lib.count() == 8
+        locations = {r[0] for r in lib.conn.execute("SELECT source_location FROM summaries")}
+        assert locations == {f"elsewhere/page-{i}.txt" for i in range(10) if i not in (3, 7)}
 
 
 def test_ingest_reports_a_refused_record_and_keeps_the_rest(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ def test_markdown_front_matter_has_the_schema_2_fields() -> None:
         *("url", "layout", "episode_number", "category", "published", "views", "duration"),
         *("duration_seconds", "related_channel"),
     ]
-    assert fm["aliases"] == ["bold Tides / and the - grid", _full().id[:12]]
+    assert fm["aliases"] == ["bold Tides / and the - grid", _full().id]
     assert fm["tags"] == [
         "show/shoreline-talks",
         *("tidal-power", "yes", "bold-x"),  # "1:04:21" has no letter; "# x" is "x"

@@ -288,9 +288,13 @@ def test_pages_already_there_are_read_first_or_skipped_with_new_only(
     (inbox / "d.txt").write_text(page(4), encoding="utf-8")
     assert w.wait_out(1) == [_line("added", page(4))]
     shutil.copy(inbox / "sub" / "b.txt", inbox / "b-again.txt")
-    assert w.wait_out(2)[1] == _line("updated", page(2))  # --update replaces it
+    assert w.wait_out(2)[1] == _line("unchanged", page(2))  # the same page adds nothing
+    newer = page(2).replace("practical takeaway", "practical lesson")
+    assert newer != page(2)
+    (inbox / "b-newer.txt").write_text(newer, encoding="utf-8")
+    assert w.wait_out(3)[2] == _line("updated", page(2))  # a newer copy changes it
     assert w.stop() == 130
-    assert w.out[2:] == ["1 added, 1 updated, 0 unchanged, 0 failed"]
+    assert w.out[3:] == ["1 added, 1 updated, 1 unchanged, 0 failed"]
     assert len(w.err) == 1
     assert _integrity_ok(tmp_path / "library.db")
 

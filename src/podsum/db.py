@@ -64,6 +64,7 @@ SORTS = {
 }
 _COLUMNS = ", ".join(RECORD_COLUMNS)
 _SOURCE_AT = RECORD_COLUMNS.index("source_kind")  # the source columns end the record's
+_SOURCE_UPDATES = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS[_SOURCE_AT:])
 _PLACES = ", ".join("?" for _ in RECORD_COLUMNS)
 _UPDATES = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
 # Every id, or old id, that starts with a prefix p: the range [p, p + "g") of an index.
@@ -584,17 +585,26 @@ class Library:
             self._insert(row, now)
             return "new"
         old = tuple(stored)[1:]
-        if not update or old[:_SOURCE_AT] == row.values[:_SOURCE_AT]:
+        if not update:
             return "unchanged"
-        try:
-            merged = merge(sanitise(summary_of(old)), summary_of(row.values))
-        except DamagedRecord:  # the stored row was edited into nonsense: the page wins
-            merged = summary_of(row.values)
-        # Another copy that adds nothing leaves the row as it is, source included: the
-        # source names the copy the content came from, and ingesting a folder twice (a
-        # page saved as text and as HTML) must find everything unchanged.
-        if values(merged)[:_SOURCE_AT] == old[:_SOURCE_AT]:
-            return "unchanged"
+        if old[:_SOURCE_AT] != row.values[:_SOURCE_AT]:
+            try:
+                merged = merge(sanitise(summary_of(old)), summary_of(row.values))
+            except DamagedRecord:  # the stored row was edited into nonsense: the page wins
+                merged = summary_of(row.values)
+            if values(merged)[:_SOURCE_AT] != old[:_SOURCE_AT]:
+                self._update(stored["pk"], merged, now)
+                return "updated"
+        # A copy that adds nothing leaves the summary unchanged; only where it was read
+        # from follows the newest copy (no index reads those columns). Counting that as
+        # an update would make a folder ingested twice, holding a page as text and as
+        # HTML, report changes every time.
+        if old[_SOURCE_AT:] != row.values[_SOURCE_AT:]:
+            self.conn.execute(
+                f"UPDATE summaries SET {_SOURCE_UPDATES} WHERE pk = ?",
+                (*row.values[_SOURCE_AT:], stored["pk"]),
+            )
+        return "unchanged"
         self._update(stored["pk"], merged, now)
         return "updated"
 
