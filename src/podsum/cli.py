@@ -378,6 +378,7 @@ def ingest(
     from .db import AddResult, LibraryError
     from .ingest import (
         CHUNK,
+        CHUNK_BYTES,
         SKIP_BINARY,
         SKIP_SPECIAL,
         Interrupted,
@@ -395,10 +396,11 @@ def ingest(
     totals = AddResult()
     failed = binary = special = folders = 0
     batch: list[Row] = []
+    batch_bytes = 0
     progress = ProgressBar(enabled=not quiet and sys.stderr.isatty())
 
     def flush() -> None:
-        nonlocal failed
+        nonlocal failed, batch_bytes
         result = lib.add_rows(batch, update=update)
         totals.new += result.new
         totals.existing += result.existing
@@ -407,6 +409,7 @@ def ingest(
             failed += 1
             run.fail(location, reason, out=progress.message)
         batch.clear()
+        batch_bytes = 0
 
     results = parse_many(
         specs,
@@ -420,6 +423,7 @@ def ingest(
         for parsed in results:
             progress.advance()
             batch.extend(parsed.rows)  # a partly read file still gives its good records
+            batch_bytes += sum(len(r.record) + sum(map(len, r.fts)) for r in parsed.rows)
             if parsed.error == SKIP_BINARY:
                 binary += 1
             elif parsed.error == SKIP_SPECIAL:
@@ -430,7 +434,7 @@ def ingest(
                 else:
                     failed += 1
                 run.fail(parsed.spec, parsed.error, out=progress.message)
-            if len(batch) >= CHUNK:
+            if len(batch) >= CHUNK or batch_bytes >= CHUNK_BYTES:
                 with ctrl_c_deferred():  # a chunk is committed and counted as one
                     flush()
         if batch:

@@ -571,6 +571,18 @@ class Library:
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
+        """``_query`` a row at a time, for results too big to hold (all the records)."""
+        try:
+            cur = self.conn.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(64)
+                if not rows:
+                    return
+                yield from rows
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
     def resolve(self, prefix: str) -> str:
         """The full id for an id or a unique prefix of one."""
         p = prefix.lower()
@@ -628,7 +640,7 @@ class Library:
 
     def summaries(self, *, show: str | None = None, since: str | None = None) -> Iterator[Summary]:
         where, params = self._where(show, since)
-        for row in self._query(
+        for row in self._stream(
             f"SELECT record FROM summaries{where} ORDER BY {SORTS['published']}", params
         ):
             yield sanitise(summary_from_dict(json.loads(row["record"])))
