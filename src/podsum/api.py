@@ -305,13 +305,4 @@ def _parse_all(
     return found
 
 
-__all__ = [
-    "ParseError",
-    "PartialParseError",
-    "detect_kind",
-    "failure_message",
-    "layouts",
-    "parse",
-    "parse_all",
-    "parse_json_lines",
-]
+__all__ = ["ParseError", "PartialParseError", "detect_kind", "layouts", "parse", "parse_all"]

@@ -612,10 +612,11 @@ def export(
     folder are found by their id and updated where they are. What podsum wrote is
     recorded in DIR/.podsum-export.
     """
+    from contextlib import closing
     from pathlib import Path
 
     from .db import LibraryError
-    from .export import Exporter
+    from .export import Exporter, rendered
 
     _check_format(fmt, ("md", "json", "jsonl"))
     lib = _library_or_die(library, create=False)
@@ -640,17 +641,20 @@ def export(
                 else:
                     written = lines
             else:
-                for s in lib.summaries(show=show, since=since_iso):
-                    outcome = exporter.export(s)
-                    if outcome.kept_foreign:
-                        warn(
-                            f"podsum: {outcome.path.name}: the name was taken by a file"
-                            " podsum did not write; kept that file and used this name instead"
-                        )
-                    if outcome.status == "kept":
-                        kept += 1
-                    else:
-                        written += 1
+                summaries = lib.summaries(show=show, since=since_iso)
+                with closing(rendered(summaries, fmt, os.cpu_count() or 1)) as items:
+                    for s, text in items:
+                        outcome = exporter.export(s, text)
+                        if outcome.kept_foreign:
+                            warn(
+                                f"podsum: {outcome.path.name}: the name was taken by a file"
+                                " podsum did not write; kept that file and used this name"
+                                " instead"
+                            )
+                        if outcome.status == "kept":
+                            kept += 1
+                        else:
+                            written += 1
         finally:
             exporter.close()  # what was written so far stays recorded
     except LibraryError as exc:

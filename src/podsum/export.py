@@ -14,11 +14,13 @@ left as it is unless it already holds what this export would write.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,8 @@ _HEAD = 8192  # how much of a file is read to recognise podsum's notes
 _ID = re.compile(r"[0-9a-f]{16}")
 _JSON_ID = re.compile(r'\A\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"id"\s*:\s*"([0-9a-f]{16})"')
 EXTENSIONS = {"md": ".md", "json": ".json"}
+PARALLEL_FROM = 100  # below this many summaries, other processes cost more than they save
+RENDER_BATCH = 16  # summaries sent to a rendering process at a time
 
 
 def slug(title: str) -> str:
@@ -66,6 +70,58 @@ def render_for_export(s: Summary, fmt: str) -> str:
     if s.source.location:
         extra["source"] = s.source.location
     return render_markdown(s, extra)
+
+
+def _render_batch(task: tuple[str, list[Summary]]) -> list[str]:
+    fmt, batch = task
+    return [render_for_export(s, fmt) for s in batch]
+
+
+def rendered(
+    summaries: Iterable[Summary], fmt: str, jobs: int
+) -> Generator[tuple[Summary, str], None, None]:
+    """Each summary with its file's text, in order. Rendering is most of an export's
+    work: from ``PARALLEL_FROM`` summaries on, ``jobs`` processes do it, a bounded
+    window ahead of the one that writes the files. Closing the iterator ends them."""
+    source = iter(summaries)
+    first = list(itertools.islice(source, PARALLEL_FROM))
+    if jobs <= 1 or len(first) < PARALLEL_FROM:
+        for s in itertools.chain(first, source):
+            yield s, render_for_export(s, fmt)
+        return
+    import multiprocessing
+
+    from .ingest import ctrl_c_deferred, worker_start
+    from .window import bounded_map
+
+    sent: deque[list[Summary]] = deque()  # the batches the workers have, in order
+
+    def tasks() -> Iterator[tuple[str, list[Summary]]]:
+        rest = itertools.chain(first, source)
+        while batch := list(itertools.islice(rest, RENDER_BATCH)):
+            sent.append(batch)
+            yield fmt, batch
+
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    pool = None
+    try:
+        with ctrl_c_deferred():
+            pool = ctx.Pool(jobs, initializer=worker_start, initargs=(os.getpid(),))
+        texts = bounded_map(
+            pool,
+            _render_batch,
+            tasks(),
+            weight=len,
+            max_tasks=4 * jobs,
+            max_weight=1 << 30,
+            min_tasks=jobs,
+        )
+        for batch_texts in texts:
+            yield from zip(sent.popleft(), batch_texts, strict=True)
+    finally:
+        if pool is not None:
+            with ctrl_c_deferred():
+                pool.terminate()
 
 
 def note_id(head: str, fmt: str) -> str | None:
@@ -259,10 +315,12 @@ class Exporter:
         self.warn(f"podsum: {path}: changed since podsum wrote it; kept (use --force to overwrite)")
         return Outcome(path, "kept")
 
-    def export(self, s: Summary) -> Outcome:
+    def export(self, s: Summary, data: str | None = None) -> Outcome:
         """Write one summary's file: a new one, or podsum's own replaced; never a file
-        the user changed (unless ``force``) or one podsum did not write."""
-        data = render_for_export(s, self.fmt)
+        the user changed (unless ``force``) or one podsum did not write. ``data`` is
+        its text, if already rendered (``rendered``)."""
+        if data is None:
+            data = render_for_export(s, self.fmt)
         sha256 = hashlib.sha256(data.encode("utf-8")).hexdigest()
         located = self._locate(s.id)
         if located is not None:

@@ -46,7 +46,7 @@ SKIP_SPECIAL = "skipped: not a regular file"  # a FIFO, socket or device inside 
 # of input, ahead of the writer (per worker process).
 BATCH_FILES = 32
 BATCH_BYTES = 256 << 10
-AHEAD_BATCHES = 3
+AHEAD_BATCHES = 8
 AHEAD_BYTES = 2 << 20
 
 
@@ -165,7 +165,8 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker_start(parent: int) -> None:
+def worker_start(parent: int) -> None:
+    """The initializer of a worker process: Ctrl-C is for the parent, which ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
 
@@ -403,7 +404,7 @@ def parse_many(
     pool = None
     try:
         with ctrl_c_deferred():
-            pool = ctx.Pool(jobs, initializer=_worker_start, initargs=(os.getpid(),))
+            pool = ctx.Pool(jobs, initializer=worker_start, initargs=(os.getpid(),))
         if on_start:
             on_start(found.count)  # after the fork: a progress bar's thread is never copied
         yield from found.notes
