@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000, help="the large library's pages")
     parser.add_argument("--small", type=int, default=10_000, help="the small library's pages")
     parser.add_argument("--last", type=int, default=10_000, help="pages ingested last")
-    parser.add_argument("--runs", type=int, default=5, help="runs of each query command")
+    parser.add_argument("--runs", type=int, default=9, help="runs of each query command")
     parser.add_argument("--tmp", default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
