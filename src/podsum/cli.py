@@ -423,7 +423,7 @@ def ingest(
         for parsed in results:
             progress.advance()
             batch.extend(parsed.rows)  # a partly read file still gives its good records
-            batch_bytes += sum(len(r.record) + sum(map(len, r.fts)) for r in parsed.rows)
+            batch_bytes += parsed.size
             if parsed.error == SKIP_BINARY:
                 binary += 1
             elif parsed.error == SKIP_SPECIAL:

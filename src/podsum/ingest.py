@@ -32,12 +32,12 @@ from .sources import is_url
 if TYPE_CHECKING:
     from .db import Row
 
-# A write transaction holds this many pages, or this many bytes of rows: large enough
+# A write transaction holds this many pages, or pages from this many bytes: large enough
 # that a big library's indexes are not rewritten page by page for every few rows (small
 # transactions made ingest into a library of 100,000 three times slower than into an
 # empty one), small enough that Ctrl-C commits within a second or so.
 CHUNK = 2000
-CHUNK_BYTES = 8 << 20
+CHUNK_BYTES = 4 << 20
 PARALLEL_FROM = 40  # below this many sources a process pool costs more than it saves
 SKIP_BINARY = "skipped: binary file"
 SKIP_SPECIAL = "skipped: not a regular file"  # a FIFO, socket or device inside a folder
@@ -56,6 +56,7 @@ class Parsed:
     rows: list[Row] = field(default_factory=list)
     error: str | None = None
     folder: bool = False  # the error is a folder that could not be read
+    size: int = 0  # bytes read (its rows weigh about three times as much)
     # A piece of a JSON Lines file: whether it is the file's last, and the lines of it
     # that could not be read (the file's one error line comes with its last piece).
     last_piece: bool | None = None
@@ -317,9 +318,10 @@ def parse_one(job: Job, options: Options) -> Parsed:
             charset=raw.charset,
             layout=options.layout,
         )
-        return Parsed(spec, [prepare(s) for s in found])
+        return Parsed(spec, [prepare(s) for s in found], size=len(raw.data))
     except PartialParseError as exc:  # a JSON Lines file with a bad line: keep the rest
-        return Parsed(spec, [prepare(s) for s in exc.summaries], error=str(exc))
+        rows = [prepare(s) for s in exc.summaries]
+        return Parsed(spec, rows, error=str(exc), size=len(raw.data))
     except PodsumError as exc:
         return Parsed(spec, error=str(exc))
     except Exception as exc:  # never a traceback, never a stopped batch
@@ -336,7 +338,7 @@ def _parse_piece(spec: str, piece: Piece) -> Parsed:
         return Parsed(spec, error=exc.strerror or str(exc))
     try:
         found, failed = parse_json_lines(data, piece.first_line)
-        return Parsed(spec, [prepare(s) for s in found], failures=failed)
+        return Parsed(spec, [prepare(s) for s in found], failures=failed, size=len(data))
     except Exception as exc:  # never a traceback, never a stopped batch
         return Parsed(spec, error=_internal(exc))
 
@@ -364,7 +366,7 @@ def _whole(results: Iterable[Parsed]) -> Iterator[Parsed]:
         if parsed.last_piece:
             error = failures.message()
             failures = Failures()
-        yield Parsed(parsed.spec, parsed.rows, error)
+        yield Parsed(parsed.spec, parsed.rows, error, size=parsed.size)
 
 
 def parse_many(
