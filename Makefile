@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench fuzz clean
+.PHONY: demo test lint bench bench-library fuzz clean
 
 # Compiled modules (setup.py) are rebuilt whenever their source changes.
 $(STAMP): pyproject.toml setup.py $(wildcard src/podsum/textparser.py src/podsum/values.py src/podsum/repair.py src/podsum/model.py src/podsum/caps.py src/podsum/api.py src/podsum/read/*.py)
@@ -32,6 +32,11 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py --write
+
+# The library at scale (~10 minutes; SIZE=1000000 for a million summaries).
+SIZE ?= 100000
+bench-library: $(STAMP)
+	$(BIN)/python benchmarks/library.py --size $(SIZE) --write
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info src/*.so src/podsum/*.so .pytest_cache .mypy_cache .ruff_cache

@@ -317,7 +317,11 @@ def main() -> None:
     report = render(results)
     print(report)
     if args.write:
-        (HERE / "RESULTS.md").write_text(report, encoding="utf-8")
+        path = HERE / "RESULTS.md"
+        # The sections other benchmarks write (benchmarks/library.py) stay as they are.
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        kept = old[old.find("\n## ") + 1 :] if "\n## " in old else ""
+        path.write_text(report + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 def render(r: dict[str, dict[str, float]]) -> str:

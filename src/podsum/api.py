@@ -121,16 +121,22 @@ def _json_records(text: str) -> list[_Entry] | None:
     return [("", obj, None)]
 
 
-def _failures(failed: list[tuple[str, str]]) -> str:
+# How many failures past the first a message names (the rest are counted).
+FAILURES_NAMED = 10
+
+
+def failure_message(failed: list[tuple[str, str]], total: int | None = None) -> str:
     """One line for every record that could not be read: the first in full, then where
-    the others are."""
+    the others are. ``failed`` may hold just the first ``FAILURES_NAMED + 1`` of
+    ``total`` failures (JSON Lines read in pieces keeps no more)."""
+    total = len(failed) if total is None else total
     where, why = failed[0]
     first = f"{where}: {why}" if where else why
-    if len(failed) == 1:
+    if total == 1:
         return first
-    rest = [w.split(" ")[-1] for w, _ in failed[1:]]
-    listed = ", ".join(rest[:10]) + (", ..." if len(rest) > 10 else "")
-    return f"{first} (and {len(rest)} more: {where.split(' ')[0]}s {listed})"
+    rest = [w.split(" ")[-1] for w, _ in failed[1 : FAILURES_NAMED + 1]]
+    listed = ", ".join(rest) + (", ..." if total - 1 > FAILURES_NAMED else "")
+    return f"{first} (and {total - 1} more: {where.split(' ')[0]}s {listed})"
 
 
 def _read_record(value: object) -> Summary:
@@ -160,8 +166,8 @@ def _from_json(entries: list[_Entry]) -> list[Summary]:
     if not failed:
         return found
     if found:
-        raise PartialParseError(_failures(failed), found)
-    raise ParseError(_failures(failed))
+        raise PartialParseError(failure_message(failed), found)
+    raise ParseError(failure_message(failed))
 
 
 def parse_all(
@@ -199,6 +205,32 @@ def parse_all(
         raise ParseError("input nested too deeply") from deep
     except Exception as bug:  # a bug, but the contract is ParseError only
         raise ParseError(f"internal error (please report): {type(bug).__name__}: {bug}") from bug
+
+
+def parse_json_lines(data: bytes, first_line: int) -> tuple[list[Summary], list[tuple[str, str]]]:
+    """The records of whole lines of a JSON Lines file (strict UTF-8, no byte order
+    mark) whose first is line ``first_line``: those read, and (where, why) for each line
+    that could not be. Together, the pieces of a file give what ``parse_all`` gives for
+    the whole of it, line numbers included, in bounded memory."""
+    from .caps import MAX_TEXT, cap_record
+
+    fit = len(data) <= MAX_TEXT
+    found: list[Summary] = []
+    failed: list[tuple[str, str]] = []
+    for n, line in enumerate(data.decode("utf-8").split("\n"), first_line):
+        if not line.strip():
+            continue
+        where = f"line {n}"
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            failed.append((where, _json_error(exc, line=True)))
+            continue
+        try:
+            found.append(cap_record(_read_record(value), texts_fit=fit))
+        except ParseError as bad:
+            failed.append((where, str(bad)))
+    return found, failed
 
 
 def parse(data: str | bytes, *, location: str | None = None, layout: str | None = None) -> Summary:

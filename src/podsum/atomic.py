@@ -80,7 +80,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def open_output(path: str | os.PathLike[str], *, exclusive: bool = False) -> Iterator[Output]:
+def open_output(
+    path: str | os.PathLike[str], *, exclusive: bool = False, durable: bool = True
+) -> Iterator[Output]:
     """Write ``path`` as ``> path`` would, replacing a regular file atomically.
 
     - a symlink is followed: its target is replaced (or created), the link stays;
@@ -93,6 +95,10 @@ def open_output(path: str | os.PathLike[str], *, exclusive: bool = False) -> Ite
     With ``exclusive`` nothing that exists at ``path`` (not even a symlink) is replaced:
     FileExistsError instead. Whatever the body raises, a regular file is left as it was
     (but for that last, in-place case).
+
+    ``durable=False`` leaves out the fsync of the file and its folder: still whole or
+    nothing for every reader and for a killed process, but a system crash soon after can
+    lose it; for writers of many files that make them durable at once at the end.
     """
     name = os.fspath(path)
     target = Path(name)
@@ -138,20 +144,24 @@ def open_output(path: str | os.PathLike[str], *, exclusive: bool = False) -> Ite
                     os.fchmod(f.fileno(), stat.S_IMODE(st.st_mode) & ~(stat.S_ISUID | stat.S_ISGID))
                 with contextlib.suppress(OSError):
                     os.fchown(f.fileno(), st.st_uid, st.st_gid)
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         if exclusive:
             os.link(tmp, target)  # fails if anything is at the target, atomically
             os.unlink(tmp)
         else:
             os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        if durable:
+            _fsync_dir(target.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
 
 
-def write_atomic(path: str | os.PathLike[str], data: str, *, exclusive: bool = False) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], data: str, *, exclusive: bool = False, durable: bool = True
+) -> None:
     """Write ``data`` to ``path`` (see ``open_output``)."""
-    with open_output(path, exclusive=exclusive) as out:
+    with open_output(path, exclusive=exclusive, durable=durable) as out:
         out.write(data)

@@ -528,6 +528,7 @@ def ingest(
     from .db import AddResult, LibraryError
     from .ingest import (
         CHUNK,
+        CHUNK_BYTES,
         SKIP_BINARY,
         SKIP_SPECIAL,
         Interrupted,
@@ -545,10 +546,11 @@ def ingest(
     totals = AddResult()
     failed = binary = special = folders = 0
     batch: list[Row] = []
+    batch_bytes = 0
     progress = ProgressBar(enabled=not quiet and sys.stderr.isatty())
 
     def flush() -> None:
-        nonlocal failed
+        nonlocal failed, batch_bytes
         result = lib.add_rows(batch, update=update)
         totals.new += result.new
         totals.updated += result.updated
@@ -557,6 +559,7 @@ def ingest(
             failed += 1
             run.fail(location, reason, out=progress.message)
         batch.clear()
+        batch_bytes = 0
 
     results = parse_many(
         specs,
@@ -570,6 +573,7 @@ def ingest(
         for parsed in results:
             progress.advance()
             batch.extend(parsed.rows)  # a partly read file still gives its good records
+            batch_bytes += parsed.size
             if parsed.error == SKIP_BINARY:
                 binary += 1
             elif parsed.error == SKIP_SPECIAL:
@@ -580,7 +584,7 @@ def ingest(
                 else:
                     failed += 1
                 run.fail(parsed.spec, parsed.error, out=progress.message)
-            if len(batch) >= CHUNK:
+            if len(batch) >= CHUNK or batch_bytes >= CHUNK_BYTES:
                 with ctrl_c_deferred():  # a chunk is committed and counted as one
                     flush()
         if batch:
@@ -906,10 +910,11 @@ def export(
     folder are found by their id and updated where they are. What podsum wrote is
     recorded in DIR/.podsum-export.
     """
+    from contextlib import closing
     from pathlib import Path
 
     from .db import LibraryError
-    from .export import Exporter
+    from .export import Exporter, rendered
 
     _check_format(fmt, ("md", "json", "jsonl"))
     lib = _library_or_die(library, create=False)
@@ -941,17 +946,20 @@ def export(
                 else:
                     written = lines
             else:
-                for s in lib.summaries(**kept_only):
-                    outcome = exporter.export(s)
-                    if outcome.kept_foreign:
-                        warn(
-                            f"podsum: {outcome.path.name}: the name was taken by a file"
-                            " podsum did not write; kept that file and used this name instead"
-                        )
-                    if outcome.status == "kept":
-                        kept += 1
-                    else:
-                        written += 1
+                summaries = lib.summaries(**kept_only)
+                with closing(rendered(summaries, fmt, os.cpu_count() or 1)) as items:
+                    for s, text in items:
+                        outcome = exporter.export(s, text)
+                        if outcome.kept_foreign:
+                            warn(
+                                f"podsum: {outcome.path.name}: the name was taken by a file"
+                                " podsum did not write; kept that file and used this name"
+                                " instead"
+                            )
+                        if outcome.status == "kept":
+                            kept += 1
+                        else:
+                            written += 1
         finally:
             exporter.close()  # what was written so far stays recorded
     except LibraryError as exc:

@@ -29,12 +29,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from .ingest import SKIP_BINARY, SKIP_SPECIAL, expand, parse_one
+from .ingest import SKIP_BINARY, SKIP_SPECIAL, Job, Parsed, parse_one, walk_folder
+from .ingest import Options as ParseOptions
 from .sanitise import for_terminal
 from .sources import display_name, is_url
 
@@ -161,6 +162,31 @@ class _Waiting:
     seen: tuple[int, int, int, int] | None = None  # device, inode, size, mtime (ns)
     since: float = 0.0  # when ``seen`` was first observed
     writing: bool = False  # modified, and no close reported since
+
+
+@dataclass
+class _Listing:
+    files: list[tuple[str, bool]] = field(default_factory=list)  # (path, from a folder)
+    notes: list[Parsed] = field(default_factory=list)  # unreadable folders, FIFOs
+
+
+def _expand(roots: list[str]) -> _Listing:
+    """The files in the folders now, as ``ingest`` walks them: recursively, sorted,
+    hidden ones left out, nothing opened."""
+    listing = _Listing()
+
+    def unreadable(exc: OSError) -> None:
+        where = os.fsdecode(exc.filename) if exc.filename is not None else ""
+        reason = f"cannot read folder ({exc.strerror or exc})"
+        listing.notes.append(Parsed(where, error=reason, folder=True))
+
+    for root in roots:
+        for path, regular, _size in walk_folder(root, unreadable):
+            if regular:
+                listing.files.append((path, True))
+            else:
+                listing.notes.append(Parsed(path, error=SKIP_SPECIAL))
+    return listing
 
 
 def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -322,7 +348,7 @@ class Watcher:
     def _take_existing(self) -> None:
         """The pages already in the folders: read first, or with --new-only remembered
         as read, so that only a later change brings one in."""
-        listing = expand(self.roots)
+        listing = _expand(self.roots)
         now = time.monotonic()
         for note in listing.notes:
             if note.folder:
@@ -344,7 +370,7 @@ class Watcher:
     def _rescan(self) -> None:
         """Files that changed since they were read but whose event never came."""
         now = time.monotonic()
-        for path, _ in expand(self.roots).files:
+        for path, _ in _expand(self.roots).files:
             if path in self.waiting or self._ignored(path):
                 continue
             try:
@@ -465,7 +491,9 @@ class Watcher:
             self._read(path, seen)
 
     def _read(self, path: str, seen: tuple[int, int, int, int]) -> None:
-        parsed = parse_one((path, True, self.opts.max_bytes, self.opts.timeout, self.opts.layout))
+        job = Job(path, True, seen[2])  # seen[2]: its size
+        options = ParseOptions(self.opts.max_bytes, self.opts.timeout, self.opts.layout)
+        parsed = parse_one(job, options)
         try:
             after: tuple[int, int, int, int] | None = _identity(os.stat(path))
         except OSError:
