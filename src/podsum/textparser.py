@@ -56,7 +56,21 @@ def _fieldish(cell: str) -> bool:
     return ("," in cell or "-" in cell) and _YEAR.search(cell) is not None
 
 
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_ENDS = ".!?…。！？"
+_CLOSERS = "\"'”’»)]"
+
+
+def ends_sentence(text: str) -> bool:
+    """The text ends a sentence: ``.``, ``!``, ``?`` (or ``…``, ``。``, ``！``, ``？``) and
+    then nothing but closing quotes and brackets (and a final newline).
+
+    What ``re.search(r"[.!?…。！？][\"'”’»)\]]*$", text)`` says, read from the end
+    with string methods: a search would try every position of the text.
+    """
+    if text.endswith("\n"):
+        text = text[:-1]  # ``$`` matches before a final newline too
+    text = text.rstrip(_CLOSERS)
+    return text != "" and text[-1] in _ENDS
 _MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the number
 
 Line = tuple[int, str]  # (1-based line number, text); text "" for a blank line
@@ -292,7 +306,7 @@ def _first_paragraph(lines: Iterable[Line], no_blanks: bool) -> tuple[list[Line]
     first, rest = groups[0], [ln for g in groups[1:] for ln in g]
     if no_blanks:
         for i, (_, t) in enumerate(first):
-            if _SENTENCE_END.search(t):
+            if ends_sentence(t):
                 return first[: i + 1], first[i + 1 :] + rest
     return first, rest
 
@@ -327,7 +341,7 @@ def _insights_by_sentences(lines: Sequence[Line]) -> list[tuple[Line, list[Line]
             title = ln
             continue
         body.append(ln)
-        if _SENTENCE_END.search(ln[1]):
+        if ends_sentence(ln[1]):
             out.append((title, body))
             title, body = None, []
     if title is not None:
@@ -424,7 +438,7 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
             while (
                 n < len(desc)
                 and desc[n][0] == desc[n - 1][0] + 1
-                and not _SENTENCE_END.search(desc[n - 1][1])
+                and not ends_sentence(desc[n - 1][1])
             ):
                 n += 1
             r.description = _join(desc[:n])

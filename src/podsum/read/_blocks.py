@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from .. import values
+from .. import textparser, values
 from ..model import Insight, Summary, Timestamp
 from ._page import Page
 
@@ -24,7 +24,7 @@ _TRAILING_TIMES = re.compile(
 _ONE_TIME = re.compile(TIME)
 _LABEL = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
 _QUOTE = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_QUOTE_OPENS = frozenset("\"“”„«")
 
 
 def strip_bullet(line: str) -> str | None:
@@ -41,6 +41,8 @@ def strip_bullet(line: str) -> str | None:
 
 def numbered(line: str) -> tuple[int, str] | None:
     """``1. Topic title`` -> (1, "Topic title")."""
+    if not line[:1].isdecimal():
+        return None  # most lines: no regex run
     m = _NUMBERED.fullmatch(line)
     return (int(m.group(1)), m.group(2)) if m else None
 
@@ -51,6 +53,8 @@ def timestamp(at: str) -> Timestamp:
 
 def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
     """Split ``body [02:14], [05:40]`` or ``body (03:15, 08:50)`` into body and times."""
+    if not text.rstrip().endswith((")", "]")):
+        return text, []  # most texts: a search would try every position
     m = _TRAILING_TIMES.search(text)
     if m is None:
         return text, []
@@ -65,14 +69,19 @@ def is_time(text: str) -> bool:
 
 def split_label(text: str) -> tuple[str | None, str]:
     """``Label: body`` -> (label, body); text with no short label -> (None, text)."""
+    colon = text.find(":")
+    if not 0 < colon <= 100:
+        return None, text  # the label is what comes before the first colon
     m = _LABEL.fullmatch(text)
-    if m is None or _SENTENCE_END.search(m.group(1)) or "http" in m.group(1):
+    if m is None or ends_sentence(m.group(1)) or "http" in m.group(1):
         return None, text
     return m.group(1).strip(), m.group(2).strip()
 
 
 def quote(text: str) -> tuple[str, str] | None:
     """``“words” — Speaker Name`` -> (words, speaker)."""
+    if not text or text[0] not in _QUOTE_OPENS:
+        return None
     m = _QUOTE.fullmatch(text)
     return (m.group(1).strip(), m.group(2).strip()) if m else None
 
@@ -88,7 +97,7 @@ def label_insight(text: str) -> Insight:
 
 
 def ends_sentence(text: str) -> bool:
-    return _SENTENCE_END.search(text) is not None
+    return textparser.ends_sentence(text)
 
 
 def paragraphs(lines: Sequence[str]) -> list[str]:

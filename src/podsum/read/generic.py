@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .. import values
@@ -45,6 +45,25 @@ def _phrases(text: str) -> frozenset[str]:
     """Lower-case phrases written ``a | b | c``, any number to a line: a long table of
     short entries that still reads as one."""
     return frozenset(p for p in re.split(r"\s*[|\n]\s*", text) if p)
+
+
+def _edges(phrases: Iterable[str], at: int, marks: str = "") -> frozenset[str]:
+    """The ASCII characters a line may have at index ``at`` (0 or -1) when it is one of
+    ``phrases`` (lower case) in any case, around ``marks`` that are stripped from it."""
+    chars = {p[at] for p in phrases}
+    return frozenset(chars | {c.upper() for c in chars} | set(marks))
+
+
+def _may_be(line: str, first: frozenset[str], last: frozenset[str]) -> bool:
+    """Whether ``line`` may be a phrase whose edges are ``first`` and ``last``: a set
+    lookup of each end character instead of the strips, case folds and lookups that
+    most lines would fail. Non-ASCII ends (an emoji, "ſ") are left to the full test."""
+    a, z = line[0], line[-1]
+    return (a in first or not a.isascii()) and (z in last or not z.isascii())
+
+
+# The ASCII characters ``str.strip`` and ``str.split`` take for whitespace.
+_ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 # What each heading of the vocabulary fills.
@@ -76,6 +95,10 @@ _VOCABULARY = {
     "bottom line": _BOTTOM,
     "transcript": _TRANSCRIPT,
 }
+# What a vocabulary heading's line may begin and end with (``## Summary``, ``**TL;DR:**``,
+# ``Key Takeaways (5)``).
+_HEAD_FIRST = _edges(_VOCABULARY, 0, "#*_" + _ASCII_SPACES)
+_HEAD_LAST = _edges(_VOCABULARY, -1, "#*_:)" + _ASCII_SPACES)
 # Blocks that only a summary has; Overview counts too, but not beside closing blocks
 # alone (Overview + Conclusion is how essays and READMEs are built).
 _STRONG = frozenset((_TLDR, _SECTION, _CHAPTERS))
@@ -89,6 +112,8 @@ _OTHER_HEADINGS = _phrases(
     references | further reading
     """
 )
+_OTHER_FIRST = _edges(_OTHER_HEADINGS, 0, "*_" + _ASCII_SPACES)
+_OTHER_LAST = _edges(_OTHER_HEADINGS, -1, "*_:" + _ASCII_SPACES)
 _CHROME = _phrases(
     """
     skip to content | skip to main content | skip navigation | toggle navigation | menu
@@ -102,12 +127,23 @@ _CHROME = _phrases(
     previous episode | next episode | watch on youtube | view all
     """
 )
-_CHROME_PATTERN = re.compile(
-    r"(?:©|\(c\)\s|copyright\s|skip to\s|powered by\s|sign up for\s|subscribe to\s"
-    r"|(?:listen|watch|follow us|available|subscribe) on\s|home\s*[>/›»|]\s|more from\s)"
-    r"|.*(?:all rights reserved|we use cookies|this site uses cookies|cookie policy)",
+# Chrome that opens a line, and chrome anywhere in it.
+_CHROME_START = re.compile(
+    r"©|\(c\)\s|copyright\s|skip to\s|powered by\s|sign up for\s|subscribe to\s"
+    r"|(?:listen|watch|follow us|available|subscribe) on\s|home\s*[>/›»|]\s|more from\s",
     re.IGNORECASE,
 )
+_CHROME_ANYWHERE = re.compile(
+    r".*(?:all rights reserved|we use cookies|this site uses cookies|cookie policy)",
+    re.IGNORECASE,
+)
+# Cheap tests that rule those regexes out for nearly every line. An ASCII character
+# matches a letter under IGNORECASE only as its upper or lower case; the non-ASCII
+# characters that match one ("ſ", "K", "İ", "ı") send a line on to the regex.
+_CHROME_HEADS = frozenset(("(c", "co", "sk", "po", "si", "su", "li", "wa", "fo", "av", "ho", "mo"))
+# Every phrase of _CHROME_ANYWHERE has "coo" or "rved" in it (letters with no such case).
+_CHROME_LONGEST = max(map(len, _CHROME))  # a case fold never shortens a line
+_CHROME_FIRST, _CHROME_LAST = _edges(_CHROME, 0), _edges(_CHROME, -1)
 
 _MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
 _COUNT = re.compile(r"(.*?)\s*\((\d{1,4})(?:\s+[^\W\d]+)?\)")
@@ -119,6 +155,21 @@ _LEAD_TIME = re.compile(
 )
 # ``Topic (00:08:06)``, ``Topic [04:12]``, ``Topic - 04:12``.
 _TRAIL_TIME = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
+
+
+def _lead_time_match(text: str) -> re.Match[str] | None:
+    """``_LEAD_TIME.fullmatch``, run only on text that opens like a time."""
+    if not text or not (text[0] in "[(" or text[0].isdecimal()):
+        return None
+    return _LEAD_TIME.fullmatch(text)
+
+
+def _trail_time_match(text: str) -> re.Match[str] | None:
+    """``_TRAIL_TIME.fullmatch``, run only on text that ends like a time."""
+    if not text or not (text[-1] in "])" or text[-1].isdecimal()):
+        return None
+    return _TRAIL_TIME.fullmatch(text)
+
 _ZERO_NUMBER = re.compile(r"0\d[.)]?\s+(\S.*)")
 _LONE_NUMBER = re.compile(r"\d{1,2}[.)]?")
 _BY = re.compile(r"by:?\s+(\S.{0,79})", re.IGNORECASE)
@@ -274,7 +325,7 @@ def _drop_tab_bar(
     if run == 0 or run == len(blocks) or _has_text(lines, 0, first):
         return blocks, first
     under = [lines[i] for i in blocks[run].body if lines[i]]
-    if any(_marker_text(ln) is not None or _LEAD_TIME.fullmatch(ln) for ln in under):
+    if any(_marker_text(ln) is not None or _lead_time_match(ln) for ln in under):
         return blocks, first  # the last heading of the row has items: a real block
     for b in blocks[: run + 1]:
         extra[b.at] = lines[b.at]
@@ -289,7 +340,7 @@ def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
 def _heading(line: str) -> _Heading | None:
     """The vocabulary heading a line is, in any case, with or without ``#``, ``**``, a
     leading emoji, a trailing colon or a count ``(5)``."""
-    if len(line) > 60:
+    if not line or len(line) > 60 or not _may_be(line, _HEAD_FIRST, _HEAD_LAST):
         return None
     text = line
     md = _MD_HEADING.fullmatch(text)
@@ -314,7 +365,7 @@ def _other_heading(line: str, caps: bool, current: _Block) -> bool:
     it ends the block before it and its own lines are not the summary's."""
     if line.startswith("#") and _MD_HEADING.fullmatch(line):
         return True
-    if _key(line) in _OTHER_HEADINGS:
+    if _may_be(line, _OTHER_FIRST, _OTHER_LAST) and _key(line) in _OTHER_HEADINGS:
         return True
     in_topics = current.heading is not None and current.heading.kind == _TOPICS
     return (
@@ -327,9 +378,20 @@ def _other_heading(line: str, caps: bool, current: _Block) -> bool:
 
 
 def _is_chrome(line: str) -> bool:
-    if len(line) > 200:
+    n = len(line)
+    if n > 200 or n == 0:
         return False
-    return line.casefold() in _CHROME or _CHROME_PATTERN.match(line) is not None
+    if (
+        n <= _CHROME_LONGEST
+        and _may_be(line, _CHROME_FIRST, _CHROME_LAST)
+        and line.casefold() in _CHROME
+    ):
+        return True
+    head = line[:2]
+    if (not head.isascii() or head.lower() in _CHROME_HEADS) and _CHROME_START.match(line):
+        return True
+    low = line.lower()
+    return ("coo" in low or "rved" in low) and _CHROME_ANYWHERE.match(line) is not None
 
 
 def _accept(blocks: Sequence[_Block], lines: Sequence[str], first: int) -> None:
@@ -596,7 +658,7 @@ def _title_like(text: str) -> bool:
         and text[:1] not in _QUOTE_CHARS
         and not text[:1].islower()
         and _blocks.split_label(text)[0] is None
-        and _LEAD_TIME.fullmatch(text) is None
+        and _lead_time_match(text) is None
     )
 
 
@@ -637,7 +699,7 @@ def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
                 opens = False  # the body of a title line
             elif cur.speaker is not None or _plain(line)[:1] in _QUOTE_CHARS:
                 opens = True  # a quote, or the line after a quote's speaker
-            elif _LEAD_TIME.fullmatch(line):
+            elif _lead_time_match(line):
                 opens = True
             else:
                 opens = not marked and _starts_item(line, lines[n - 1], blank_before[n], no_blanks)
@@ -668,7 +730,7 @@ def _continues(nxt: str, marked: bool) -> bool:
         _title_like(text)
         or _blocks.split_label(text)[0] is not None
         or text[:1] in _QUOTE_CHARS
-        or _LEAD_TIME.fullmatch(text)
+        or _lead_time_match(text)
     )
 
 
@@ -717,7 +779,7 @@ def _insight(item: _Item) -> Insight | None:
 
 def _lead_time(text: str) -> tuple[str, list[Timestamp]]:
     """``04:12 — text`` -> ("text", [04:12])."""
-    m = _LEAD_TIME.fullmatch(text)
+    m = _lead_time_match(text)
     if m is None:
         return text, []
     stamps = [_blocks.timestamp(m.group(1))]
@@ -728,7 +790,7 @@ def _lead_time(text: str) -> tuple[str, list[Timestamp]]:
 
 def _chapter_line(text: str) -> Chapter | None:
     """``04:12 Topic``, ``[00:00–12:40] Topic``, ``Topic (00:08:06)`` as a chapter."""
-    m = _LEAD_TIME.fullmatch(text)
+    m = _lead_time_match(text)
     if m is not None:
         start, end = m.group(1), m.group(2)
         return Chapter(
@@ -738,7 +800,7 @@ def _chapter_line(text: str) -> Chapter | None:
             end=end,
             end_seconds=values.parse_timestamp(end) if end else None,
         )
-    m = _TRAIL_TIME.fullmatch(text)
+    m = _trail_time_match(text)
     if m is not None:
         start = m.group(2) or m.group(3)
         return Chapter(_plain(m.group(1)), start, values.parse_timestamp(start))
@@ -815,7 +877,7 @@ def _transcript(body: Sequence[str]) -> str | None:
         if not line:
             new = True
             continue
-        if new or _SPEAKER_TURN.match(line) or _LEAD_TIME.fullmatch(line):
+        if new or _SPEAKER_TURN.match(line) or _lead_time_match(line):
             paras.append([line])
         else:
             paras[-1].append(line)
