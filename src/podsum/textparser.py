@@ -64,13 +64,15 @@ def ends_sentence(text: str) -> bool:
     """The text ends a sentence: ``.``, ``!``, ``?`` (or ``…``, ``。``, ``！``, ``？``) and
     then nothing but closing quotes and brackets (and a final newline).
 
-    What ``re.search(r"[.!?…。！？][\"'”’»)\]]*$", text)`` says, read from the end
-    with string methods: a search would try every position of the text.
+    What a regex search for one of those, closers and the end would say, read from the
+    end with string methods: a search would try every position of the text.
     """
     if text.endswith("\n"):
         text = text[:-1]  # ``$`` matches before a final newline too
     text = text.rstrip(_CLOSERS)
     return text != "" and text[-1] in _ENDS
+
+
 _MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the number
 
 Line = tuple[int, str]  # (1-based line number, text); text "" for a blank line
@@ -129,6 +131,13 @@ class _Meta:
     duration_seconds: int | None = None
 
 
+# Every kind of mojibake ``fix_mojibake`` repairs has a character from one of these
+# ranges in it: a UTF-8 lead byte read as windows-1252 (Â-ô) or windows-1253 (Greek
+# letters, Ò), or the "π" of lossy mojibake. A line without one comes back from it as
+# it went in, so the search, cheaper than its own, is run first.
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4\u0370-\u03ff]")
+
+
 def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
     """Normalise line endings and spaces, repair mojibake, drop escapes and controls.
 
@@ -145,7 +154,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
         # Repaired in place; the lines as they were are kept only for the lossy check.
         raw = lines[:] if "π" in text else lines
         for i, ln in enumerate(lines):
-            if not ln.isascii():
+            if not ln.isascii() and _MOJIBAKE_LEAD.search(ln):
                 lines[i] = fix_mojibake(ln)
         if "π" in text:  # the lead byte of an emoji, after a lossy ISO-8859-7 reading
             lines, dropped = drop_lossy_remnants(raw, lines)

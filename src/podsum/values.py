@@ -56,8 +56,15 @@ _AGE = re.compile(
 _POINTS = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
 
 
+def _may_be_date(text: str) -> bool:
+    """The cheap test both date forms pass: at most 19 characters, a digit last."""
+    return len(text) <= 19 and text[-1:].isdecimal()
+
+
 def looks_like_date(text: str) -> bool:
     """Date-shaped text, valid or not (February 30 is still meant as a date)."""
+    if not _may_be_date(text):
+        return False
     m = _DATE_WORDS.fullmatch(text)
     if m:
         return m.group(1).lower() in _MONTHS
@@ -66,6 +73,8 @@ def looks_like_date(text: str) -> bool:
 
 def parse_date(text: str) -> str | None:
     """``July 31, 2025``, ``Jul 31, 2025`` or ``2025-07-31`` -> ``2025-07-31``."""
+    if not _may_be_date(text):
+        return None
     m = _DATE_WORDS.fullmatch(text)
     try:
         if m:
@@ -83,6 +92,8 @@ def parse_date(text: str) -> str | None:
 
 def parse_views(text: str) -> int | None:
     """``54.9 Thousand views`` -> 54900; ``3.4M views`` -> 3400000; ``1,234 views``."""
+    if not text[:1].isdecimal():
+        return None  # the cheap test: a count opens with a digit
     m = _VIEWS.fullmatch(text)
     if not m:
         return None
@@ -104,6 +115,8 @@ def looks_like_duration(text: str) -> bool:
 
 def parse_duration(text: str) -> int | None:
     """``1:04:21`` -> 3861, ``45:01`` -> 2701; None when minutes or seconds pass 59."""
+    if len(text) > 9 or ":" not in text:
+        return None  # the cheap test: at most ``999:59:59``
     m = _DURATION.fullmatch(text)
     if not m:
         return None
@@ -127,8 +140,8 @@ def parse_any_duration(text: str) -> int | None:
     """Every written duration form: ``1:04:21``, ``85:10 minutes``, ``64 min``, ``52m``,
     ``1h 3m``, ``5h 06m``, ``1 hour 44 minutes`` -> seconds; None for anything else."""
     text = text.strip()
-    if len(text) > 40 or not text:
-        return None
+    if len(text) > 40 or not text[:1].isdecimal():
+        return None  # every form opens with a number
     m = _CLOCK_WORD.fullmatch(text)
     if m:
         return parse_duration(m.group(1))
@@ -150,7 +163,10 @@ def parse_timestamp(text: str) -> int | None:
 
 def is_yearless_date(text: str) -> bool:
     """``Mar 14`` or ``Jan 02``: a month and a day, no year (published stays null)."""
-    m = _YEARLESS.fullmatch(text.strip())
+    text = text.strip()
+    if len(text) > 13 or not text[-1:].isdecimal():
+        return False  # the cheap test: at most ``September. 30``
+    m = _YEARLESS.fullmatch(text)
     return m is not None and m.group(1).lower() in _MONTHS and 1 <= int(m.group(2)) <= 31
 
 

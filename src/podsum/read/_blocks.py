@@ -24,7 +24,7 @@ _TRAILING_TIMES = re.compile(
 _ONE_TIME = re.compile(TIME)
 _LABEL = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
 _QUOTE = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
-_QUOTE_OPENS = frozenset("\"“”„«")
+_QUOTE_OPENS = frozenset('"“”„«')
 
 
 def strip_bullet(line: str) -> str | None:
@@ -55,7 +55,16 @@ def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
     """Split ``body [02:14], [05:40]`` or ``body (03:15, 08:50)`` into body and times."""
     if not text.rstrip().endswith((")", "]")):
         return text, []  # most texts: a search would try every position
-    m = _TRAILING_TIMES.search(text)
+    # The times and what is between them are brackets, commas, colons, digits and
+    # spaces: the search need only start where the last other character is.
+    start = len(text)
+    while start > 0:
+        c = text[start - 1]
+        if c in "[](),:" or c.isdecimal() or c.isspace():
+            start -= 1
+        else:
+            break
+    m = _TRAILING_TIMES.search(text, start)
     if m is None:
         return text, []
     stamps = [timestamp(t.group()) for t in _ONE_TIME.finditer(m.group())]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from .. import values
 from ..errors import ParseError
@@ -95,10 +94,10 @@ _VOCABULARY = {
     "bottom line": _BOTTOM,
     "transcript": _TRANSCRIPT,
 }
-# What a vocabulary heading's line may begin and end with (``## Summary``, ``**TL;DR:**``,
-# ``Key Takeaways (5)``).
-_HEAD_FIRST = _edges(_VOCABULARY, 0, "#*_" + _ASCII_SPACES)
-_HEAD_LAST = _edges(_VOCABULARY, -1, "#*_:)" + _ASCII_SPACES)
+# What a vocabulary heading may begin and end with, Markdown ``#`` marks aside
+# (``**TL;DR:**``, ``Key Takeaways (5)``).
+_HEAD_FIRST = _edges(_VOCABULARY, 0, "*_" + _ASCII_SPACES)
+_HEAD_LAST = _edges(_VOCABULARY, -1, "*_:)" + _ASCII_SPACES)
 # Blocks that only a summary has; Overview counts too, but not beside closing blocks
 # alone (Overview + Conclusion is how essays and READMEs are built).
 _STRONG = frozenset((_TLDR, _SECTION, _CHAPTERS))
@@ -157,19 +156,6 @@ _LEAD_TIME = re.compile(
 _TRAIL_TIME = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
 
 
-def _lead_time_match(text: str) -> re.Match[str] | None:
-    """``_LEAD_TIME.fullmatch``, run only on text that opens like a time."""
-    if not text or not (text[0] in "[(" or text[0].isdecimal()):
-        return None
-    return _LEAD_TIME.fullmatch(text)
-
-
-def _trail_time_match(text: str) -> re.Match[str] | None:
-    """``_TRAIL_TIME.fullmatch``, run only on text that ends like a time."""
-    if not text or not (text[-1] in "])" or text[-1].isdecimal()):
-        return None
-    return _TRAIL_TIME.fullmatch(text)
-
 _ZERO_NUMBER = re.compile(r"0\d[.)]?\s+(\S.*)")
 _LONE_NUMBER = re.compile(r"\d{1,2}[.)]?")
 _BY = re.compile(r"by:?\s+(\S.{0,79})", re.IGNORECASE)
@@ -190,23 +176,113 @@ _SPEAKER_TURN = re.compile(
 )
 _SPEAKER_LINE = re.compile(r"[—]+\s*(\S.*)")
 _QUOTE_CHARS = '"“”„«'
+_TOPIC_SPLIT = re.compile(r"\s*[,;·•|]\s*|\s+(?=#)")
+
+# Each regex above is run only on a line that passes a cheap test of its first or last
+# characters (a letter that a regex takes in any case is tested in both cases of ASCII:
+# none of these has a non-ASCII letter that matches it).
 
 
-@dataclass(slots=True)
+def _md_text(line: str) -> str | None:
+    """The text of a Markdown heading (``## Text ##``): ``_MD_HEADING.fullmatch(line)``'s
+    second group, found with string methods (the regex is the slow part of a line that
+    opens with ``#``)."""
+    if "\n" in line:  # a line of a page never has one; the regex knows what it means
+        md = _MD_HEADING.fullmatch(line)
+        return md.group(2) if md is not None else None
+    rest = line.lstrip("#")
+    if not 1 <= len(line) - len(rest) <= 6:
+        return None
+    text = rest.lstrip()
+    if len(text) == len(rest):
+        return None  # no space after the marks
+    # A closing run of ``#`` after a space is the heading's, not its text's.
+    bare = text.rstrip("#")
+    if bare != text and bare and bare[-1].isspace():
+        return bare.rstrip()
+    return text
+
+
+def _lead_time_match(text: str) -> re.Match[str] | None:
+    """``_LEAD_TIME.fullmatch``, run only on text that opens like a time."""
+    if not text or not (text[0] in "[(" or text[0].isdecimal()):
+        return None
+    return _LEAD_TIME.fullmatch(text)
+
+
+def _trail_time_match(text: str) -> re.Match[str] | None:
+    """``_TRAIL_TIME.fullmatch``, run only on text that ends like a time."""
+    if not text or not (text[-1] in "])" or text[-1].isdecimal()):
+        return None
+    return _TRAIL_TIME.fullmatch(text)
+
+
+def _inline_tldr(line: str) -> re.Match[str] | None:
+    return _INLINE_TLDR.fullmatch(line) if line[:2].lower() == "tl" else None
+
+
+def _meta_match(line: str) -> re.Match[str] | None:
+    if line[:1] not in _META_FIRST or ":" not in line:
+        return None
+    return _META.fullmatch(line)
+
+
+def _by_match(line: str) -> re.Match[str] | None:
+    return _BY.fullmatch(line) if line[:2].lower() == "by" else None
+
+
+def _episode_line(text: str) -> re.Match[str] | None:
+    if text[:1] not in _EPISODE_FIRST or not text[-1:].isdecimal():
+        return None
+    return _EPISODE_LINE.fullmatch(text)
+
+
+def _is_lone_number(line: str) -> bool:
+    return len(line) <= 3 and line[:1].isdecimal() and _LONE_NUMBER.fullmatch(line) is not None
+
+
+def _speaker_line(line: str) -> re.Match[str] | None:
+    return _SPEAKER_LINE.fullmatch(line) if line[:1] == "—" else None
+
+
+def _speaker_turn(line: str) -> bool:
+    if ":" not in line:
+        return False
+    c = line[:1]
+    if not (c in "[(" or c.isdecimal() or "A" <= c <= "Z"):
+        return False
+    return _SPEAKER_TURN.match(line) is not None
+
+
+_META_FIRST = frozenset("hgdpleHGDPLE")
+_EPISODE_FIRST = frozenset("#eE")
+
+
+# The reader's own records are plain classes, not dataclasses: mypyc compiles their
+# constructors, where a dataclass's generated ``__init__`` runs as Python.
+
+
 class _Heading:
     """A line of the vocabulary: what it fills and how the page writes it."""
 
-    kind: str
-    title: str  # as written: no Markdown marks, emoji, colon or count
-    emoji: str | None = None
-    declared: int | None = None
+    __slots__ = ("declared", "emoji", "kind", "title")
+
+    def __init__(
+        self, kind: str, title: str, emoji: str | None = None, declared: int | None = None
+    ) -> None:
+        self.kind = kind
+        self.title = title  # as written: no Markdown marks, emoji, colon or count
+        self.emoji = emoji
+        self.declared = declared
 
 
-@dataclass(slots=True)
 class _Block:
-    at: int  # index of the heading line
-    heading: _Heading | None  # None: a heading outside the vocabulary
-    body: list[int] = field(default_factory=list)  # indexes of its non-chrome lines
+    __slots__ = ("at", "body", "heading")
+
+    def __init__(self, at: int, heading: _Heading | None) -> None:
+        self.at = at  # index of the heading line
+        self.heading = heading  # None: a heading outside the vocabulary
+        self.body: list[int] = []  # indexes of its non-chrome lines
 
     def owns_content(self, lines: Sequence[str]) -> bool:
         return any(lines[i] for i in self.body)
@@ -273,7 +349,7 @@ def parse(page: Page) -> Summary:
     if s.overview is None:
         s.overview = spare_overview
     if inline_tldr is not None:
-        m = _INLINE_TLDR.fullmatch(lines[inline_tldr])
+        m = _inline_tldr(lines[inline_tldr])
         if s.tldr is None and m is not None:
             s.tldr = m.group(1).strip()
         else:
@@ -340,12 +416,12 @@ def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
 def _heading(line: str) -> _Heading | None:
     """The vocabulary heading a line is, in any case, with or without ``#``, ``**``, a
     leading emoji, a trailing colon or a count ``(5)``."""
-    if not line or len(line) > 60 or not _may_be(line, _HEAD_FIRST, _HEAD_LAST):
+    if len(line) > 60:
         return None
-    text = line
-    md = _MD_HEADING.fullmatch(text)
-    if md is not None:
-        text = md.group(2)
+    md = _md_text(line) if line[:1] == "#" else None
+    text = md if md is not None else line
+    if not text or not _may_be(text, _HEAD_FIRST, _HEAD_LAST):
+        return None
     text = text.strip().strip("*_").strip()
     emoji: str | None = None
     if text and not text[0].isascii():
@@ -363,7 +439,7 @@ def _heading(line: str) -> _Heading | None:
 def _other_heading(line: str, caps: bool, current: _Block) -> bool:
     """A heading outside the vocabulary (``## Installation``, ``Links``, ``SPONSORS``):
     it ends the block before it and its own lines are not the summary's."""
-    if line.startswith("#") and _MD_HEADING.fullmatch(line):
+    if line.startswith("#") and _md_text(line) is not None:
         return True
     if _may_be(line, _OTHER_FIRST, _OTHER_LAST) and _key(line) in _OTHER_HEADINGS:
         return True
@@ -443,15 +519,15 @@ def _foreign_headings(blocks: Sequence[_Block], lines: Sequence[str], first: int
     out: list[str] = []
     title_seen = False
     for line in lines[:first]:
-        if line.startswith("#") and (md := _MD_HEADING.fullmatch(line)):
+        if line.startswith("#") and (md := _md_text(line)) is not None:
             if not title_seen:
                 title_seen = True  # the page's own ``# Title``
-            elif _key(md.group(2)) not in _OTHER_HEADINGS:
-                out.append(md.group(2))
+            elif _key(md) not in _OTHER_HEADINGS:
+                out.append(md)
     for b in blocks:
         if b.heading is None:
-            md = _MD_HEADING.fullmatch(lines[b.at])
-            text = md.group(2) if md else lines[b.at]
+            md = _md_text(lines[b.at]) if lines[b.at].startswith("#") else None
+            text = md if md is not None else lines[b.at]
             if _key(text) not in _OTHER_HEADINGS:
                 out.append(text)
     return out
@@ -477,11 +553,11 @@ def _read_preamble(s: Summary, page: Page, end: int, extra: dict[int, str]) -> i
         line = page.lines[i]
         if not line or i in extra:
             continue
-        if inline is None and _INLINE_TLDR.fullmatch(line):
+        if inline is None and _inline_tldr(line):
             inline = i
         elif _meta_line(s, page, line, i):
             first_meta = i if first_meta is None else first_meta
-        elif line.startswith("#") and (md := _MD_HEADING.fullmatch(line)):
+        elif line.startswith("#") and _md_text(line) is not None:
             if md_title is None:
                 md_title = i
                 candidates.append(i)
@@ -496,8 +572,8 @@ def _read_preamble(s: Summary, page: Page, end: int, extra: dict[int, str]) -> i
     if title_at is None:
         return inline
     text = page.lines[title_at]
-    if md_title == title_at and (md := _MD_HEADING.fullmatch(text)):
-        text = md.group(2).strip().strip("*_").strip()
+    if md_title == title_at and (md := _md_text(text)) is not None:
+        text = md.strip().strip("*_").strip()
     by = s.show
     s.title, s.show = values.split_title(text)
     if s.show is None:
@@ -529,7 +605,7 @@ def _choose_title(
 def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
     """Read a ``By``/``Host:``/``Guest:``/``Date:``/``Duration:``/``Episode`` line, or a
     bare date or duration; False for any other line."""
-    if (m := _META.fullmatch(line)) is not None:
+    if (m := _meta_match(line)) is not None:
         label, value = m.group(1).casefold(), m.group(2).strip()
         if label.startswith("host"):
             _add_people(s, value, "host")
@@ -539,16 +615,16 @@ def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
             _blocks.set_date(s, page, value, i)
         elif label in ("duration", "length"):
             _blocks.set_duration(s, page, value, i)
-        elif (e := _EPISODE_LINE.fullmatch(value)) is not None or value.isdigit():
+        elif (e := _episode_line(value)) is not None or value.isdigit():
             s.episode_number = e.group(1) if e else value
         else:
             return False
         return True
-    if (m := _BY.fullmatch(line)) is not None and _is_name(m.group(1)):
+    if (m := _by_match(line)) is not None and _is_name(m.group(1)):
         if s.show is None:
             s.show = m.group(1).strip()
         return True
-    if (e := _EPISODE_LINE.fullmatch(line)) is not None:
+    if (e := _episode_line(line)) is not None:
         s.episode_number = e.group(1)
         return True
     if values.looks_like_date(line) or values.is_yearless_date(line):
@@ -646,7 +722,7 @@ def _marker_text(line: str) -> str | None:
     num = _blocks.numbered(line)
     if num is not None:
         return num[1]
-    m = _ZERO_NUMBER.fullmatch(line)
+    m = _ZERO_NUMBER.fullmatch(line) if line[:1] == "0" else None
     return m.group(1) if m else None
 
 
@@ -662,12 +738,14 @@ def _title_like(text: str) -> bool:
     )
 
 
-@dataclass(slots=True)
 class _Item:
-    head: str | None = None  # a title line (no body yet)
-    paras: list[list[str]] = field(default_factory=list)
-    speaker: str | None = None
-    stamps: list[Timestamp] = field(default_factory=list)
+    __slots__ = ("head", "paras", "speaker", "stamps")
+
+    def __init__(self) -> None:
+        self.head: str | None = None  # a title line (no body yet)
+        self.paras: list[list[str]] = []
+        self.speaker: str | None = None
+        self.stamps: list[Timestamp] = []
 
     def add(self, line: str, new_para: bool) -> None:
         if new_para or not self.paras:
@@ -680,17 +758,17 @@ def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
     """Bulleted or numbered items, ``Label: text`` items, title / body pairs and quotes
     (``“…” — Name (05:02)``; the speaker may be on the line below)."""
     lines = _blocks.nonblank(body)
-    marked = any(_marker_text(ln) is not None or _LONE_NUMBER.fullmatch(ln) for ln in lines)
+    marked = any(_marker_text(ln) is not None or _is_lone_number(ln) for ln in lines)
     blank_before = [k > 0 and not body[k - 1] for k, ln in enumerate(body) if ln]
     items: list[_Item] = []
     for n, line in enumerate(lines):
         cur = items[-1] if items else None
         nxt = lines[n + 1] if n + 1 < len(lines) else None
-        if marked and _LONE_NUMBER.fullmatch(line):
+        if marked and _is_lone_number(line):
             items.append(_Item())  # ``01`` alone: its item is on the next line
             continue
         text = _marker_text(line) if marked else None
-        if text is None and cur is not None and (sp := _SPEAKER_LINE.fullmatch(line)):
+        if text is None and cur is not None and (sp := _speaker_line(line)):
             speaker, stamps = _blocks.trailing_timestamps(sp.group(1))
             cur.speaker, cur.stamps = speaker, cur.stamps + stamps
             continue
@@ -721,7 +799,7 @@ def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
 
 def _continues(nxt: str, marked: bool) -> bool:
     """Whether the line after a title-like line is that item's body."""
-    if _LONE_NUMBER.fullmatch(nxt) or _SPEAKER_LINE.fullmatch(nxt):
+    if _is_lone_number(nxt) or _speaker_line(nxt):
         return False
     if marked:
         return _marker_text(nxt) is None
@@ -861,7 +939,7 @@ def _topics(body: Sequence[str]) -> list[str]:
     out: list[str] = []
     for line in _blocks.nonblank(body):
         text = _plain(_marker_text(line) or line)
-        for part in re.split(r"\s*[,;·•|]\s*|\s+(?=#)", text):
+        for part in _TOPIC_SPLIT.split(text):
             tag = part.strip().lstrip("#").strip()
             if tag and tag not in out:
                 out.append(tag)
@@ -877,7 +955,7 @@ def _transcript(body: Sequence[str]) -> str | None:
         if not line:
             new = True
             continue
-        if new or _SPEAKER_TURN.match(line) or _lead_time_match(line):
+        if new or _speaker_turn(line) or _lead_time_match(line):
             paras.append([line])
         else:
             paras[-1].append(line)
