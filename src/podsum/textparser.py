@@ -167,7 +167,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 for i in dropped
             )
     dirty_line = None
-    if not "".join(lines).isprintable():
+    if not _all_printable(lines):
         # Some line has a control, bidi, tab, non-breaking space or joiner in it.
         for i, line in enumerate(lines):
             if not line.isprintable():
@@ -184,10 +184,31 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
             )
         )
     # In place: a second list of a page of newlines would double what parsing it takes.
+    doubled = "  " in "".join(lines)  # one search, not one a line
     for i, ln in enumerate(lines):
         if ln:
-            lines[i] = normalise_spaces(ln).strip() if "  " in ln else ln.strip()
+            lines[i] = normalise_spaces(ln).strip() if doubled and "  " in ln else ln.strip()
     return lines
+
+
+# Bytes of the printable ASCII characters, and of newline; bytes of non-ASCII characters.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _all_printable(lines: list[str]) -> bool:
+    """``"".join(lines).isprintable()``, the fast way: the ASCII characters are tested as
+    UTF-8 bytes (a ``bytes.translate`` that deletes the printable ones), and only the
+    lines with other characters are asked ``isprintable``."""
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:
+        return "".join(lines).isprintable()  # a line with a newline in it (never, on a page)
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
+    if rest.translate(None, _HIGH_BYTES):
+        return False  # an ASCII control character
+    return all(ln.isprintable() for ln in lines if not ln.isascii())
 
 
 class Marker(NamedTuple):

@@ -47,7 +47,6 @@ _SCALE = {
     "b": 1_000_000_000,
     "billion": 1_000_000_000,
 }
-_DURATION = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})")
 _AGE = re.compile(
     r"(?:(\d{1,6}) (second|minute|hour|day|week|month|year)s?|(an?) (second|minute|hour|day"
     r"|week|month|year)) ago|just now|today|yesterday",
@@ -109,20 +108,39 @@ def parse_views(text: str) -> int | None:
         return None
 
 
+def _clock(text: str) -> tuple[str, str, str] | None:
+    r"""(hours, minutes, seconds) as written when ``text`` is shaped like a clock time,
+    ``(?:(\d{1,3}):)?(\d{1,2}):(\d{2})`` with ``\d`` any decimal digit (hours "" when
+    there are none), else None. Split at the colons rather than matched with that regex:
+    this runs for every timestamp of a page."""
+    if len(text) > 9 or ":" not in text:
+        return None  # at most ``999:59:59``
+    parts = text.split(":")
+    if len(parts) == 3:
+        hours, minutes, seconds = parts
+        if not (1 <= len(hours) <= 3 and hours.isdecimal()):
+            return None
+    elif len(parts) == 2:
+        hours = ""
+        minutes, seconds = parts
+    else:
+        return None
+    if 1 <= len(minutes) <= 2 and len(seconds) == 2 and minutes.isdecimal() and seconds.isdecimal():
+        return hours, minutes, seconds
+    return None
+
+
 def looks_like_duration(text: str) -> bool:
-    return len(text) <= 10 and ":" in text and _DURATION.fullmatch(text) is not None
+    return len(text) <= 10 and ":" in text and _clock(text) is not None
 
 
 def parse_duration(text: str) -> int | None:
     """``1:04:21`` -> 3861, ``45:01`` -> 2701; None when minutes or seconds pass 59."""
-    if len(text) > 9 or ":" not in text:
-        return None  # the cheap test: at most ``999:59:59``
-    m = _DURATION.fullmatch(text)
-    if not m:
+    clock = _clock(text)
+    if clock is None:
         return None
-    hours = int(m.group(1) or 0)
-    minutes, seconds = int(m.group(2)), int(m.group(3))
-    if seconds > 59 or (m.group(1) and minutes > 59):
+    hours, minutes, seconds = int(clock[0] or 0), int(clock[1]), int(clock[2])
+    if seconds > 59 or (clock[0] and minutes > 59):
         return None
     return hours * 3600 + minutes * 60 + seconds
 

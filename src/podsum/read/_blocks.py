@@ -22,6 +22,8 @@ _TRAILING_TIMES = re.compile(
     rf"\s*(?:\[(?:{TIME})\](?:\s*,\s*\[(?:{TIME})\])*|\((?:{TIME})(?:\s*,\s*(?:{TIME}))*\))\s*$"
 )
 _ONE_TIME = re.compile(TIME)
+# The ASCII characters trailing times are written with (``\s`` and ``\d`` take others too).
+_TIME_CHARS = "[](),: \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f0123456789"
 _LABEL = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
 _QUOTE = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
 _QUOTE_OPENS = frozenset('"“”„«')
@@ -57,14 +59,10 @@ def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
         return text, []  # most texts: a search would try every position
     # The times and what is between them are brackets, commas, colons, digits and
     # spaces: the search need only start where the last other character is.
-    start = len(text)
-    while start > 0:
-        c = text[start - 1]
-        if c in "[](),:" or c.isdecimal() or c.isspace():
-            start -= 1
-        else:
-            break
-    m = _TRAILING_TIMES.search(text, start)
+    head = text.rstrip(_TIME_CHARS)
+    while head and not head[-1].isascii() and (head[-1].isdecimal() or head[-1].isspace()):
+        head = head[:-1].rstrip(_TIME_CHARS)
+    m = _TRAILING_TIMES.search(text, len(head))
     if m is None:
         return text, []
     stamps = [timestamp(t.group()) for t in _ONE_TIME.finditer(m.group())]
