@@ -89,6 +89,10 @@ def _json_lines(text: str) -> list[_Entry] | None:
     lines = text.split("\n")  # not splitlines: U+2028 may stand raw inside a JSON string
     if len(lines) < 2:
         return None
+    # A record is an object: some line opens with "{" (after JSON's own spaces). A text
+    # page that opens with "[" has none, and is not parsed line by line for nothing.
+    if not any(line.lstrip(" \t\r").startswith("{") for line in lines):
+        return None
     entries: list[_Entry] = []
     has_record = False
     for n, line in enumerate(lines, 1):
@@ -263,7 +267,7 @@ def _parse_all(
         page_text, canonical = html_to_text_and_url(text)
         found = read_text(page_text, source("html"), layout)
         url = url or canonical
-    elif "\x00" in text:
+    elif _has_nul(data, text, encoding):
         raise ParseError("binary data, not a text page")
     else:
         found = read_text(text, source("text"), layout)
@@ -271,6 +275,14 @@ def _parse_all(
         for s in found:
             s.url = url
     return found
+
+
+def _has_nul(data: str | bytes, text: str, encoding: str) -> bool:
+    """Whether the decoded text has a NUL character: in these encodings it is a zero byte,
+    and bytes are searched faster than a text of wide characters."""
+    if isinstance(data, bytes) and encoding in ("utf-8", "utf-8-sig", "windows-1252"):
+        return b"\x00" in data
+    return "\x00" in text
 
 
 __all__ = ["ParseError", "PartialParseError", "detect_kind", "layouts", "parse", "parse_all"]

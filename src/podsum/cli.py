@@ -715,7 +715,7 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    from .ingest import Interrupted, catch_ctrl_c
+    from .interrupt import Interrupted, catch_ctrl_c
 
     catch_ctrl_c()  # Ctrl-C: one line and exit 130, never a traceback or silence
     try:

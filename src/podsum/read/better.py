@@ -39,10 +39,16 @@ _TEASER_MIN = 20
 _GLUED_STARTS = frozenset("0123456789\"'“‘(")
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset(HEADINGS)
+
+
 def detect(page: Page) -> bool:
     """Key Takeaway with another heading; or, once one heading is there, two headings
     (one may be glued to its first line) under a meta line. Podwave and generic pages
     have an ``Episode Overview`` too, never with the rest."""
+    if not page.has_any(GATE):
+        return False
     if page.has(TAKEAWAY) and page.has_any((OVERVIEW, INSIGHTS)):
         return True
     if not page.has_any(HEADINGS):

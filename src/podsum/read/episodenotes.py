@@ -79,7 +79,13 @@ def _is_date(text: str) -> bool:
     return values.looks_like_date(text) or values.is_yearless_date(text)
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset(_HEADINGS)
+
+
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     known = len(page.line_set.intersection(_HEADINGS))
     if known >= 2:
         return True

@@ -98,7 +98,13 @@ _FIRST_PLAIN_ITEM = re.compile(r"(?:^|\s)-\s+(?=\S)")
 _NEXT_PLAIN_ITEM = re.compile(r"(?<=[\].!?])\s+-\s+(?=\S)")
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset((_LOGO, _TOPICS))
+
+
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     return page.has(_LOGO) or (page.has(_TOPICS) and page.has_any((_SUMMARY, _TRANSCRIPT)))
 
 

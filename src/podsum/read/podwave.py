@@ -28,7 +28,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from .. import values
 from ..errors import ParseError
@@ -101,15 +100,23 @@ _EPISODE_IN_TITLE = re.compile(
 _AFTER_HEADING = ("Date:", "Published:", "Host:", "Hosts:", "Host(s):", "Guest:", "Guests:")
 
 
-@dataclass(slots=True)
 class _Heading:
-    show: str | None
-    title: str
-    before: str  # chrome glued in front of the heading
-    after: str  # a meta line glued behind it (``…”Date: February 18, 2026``)
+    __slots__ = ("after", "before", "show", "title")
+
+    def __init__(self, show: str | None, title: str, before: str, after: str) -> None:
+        self.show = show
+        self.title = title
+        self.before = before  # chrome glued in front of the heading
+        self.after = after  # a meta line glued behind it (``…”Date: February 18, 2026``)
+
+
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset((*_POINTS_LINES, *_OVERVIEW_LINES))
 
 
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     if page.has_any(_POINTS_LINES):
         return True
     return page.has_any(_OVERVIEW_LINES) and any(_SUMMARY_PREFIX in ln for ln in page.lines)
@@ -301,13 +308,15 @@ def _continues(prev: str, blank_between: bool) -> bool:
     return not blank_between or not b.ends_sentence(prev)
 
 
-@dataclass(slots=True)
 class _Topic:
-    title: str
-    start: str | None = None
-    end: str | None = None
-    paragraph: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
+    __slots__ = ("bullets", "end", "paragraph", "start", "title")
+
+    def __init__(self, title: str, start: str | None = None, end: str | None = None) -> None:
+        self.title = title
+        self.start = start
+        self.end = end
+        self.paragraph: list[str] = []
+        self.bullets: list[str] = []
 
 
 class _Reader:

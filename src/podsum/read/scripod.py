@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 
 from .. import values
 from ..errors import ParseError
@@ -40,16 +39,26 @@ _MONTH3 = frozenset(
 )
 
 
-@dataclass(slots=True)
 class _Header:
     """Where the title block sits: the title, the show (twice) and the date."""
 
-    title: str
-    show: str | None
-    date: str | None
-    date_i: int | None
-    used: frozenset[int]  # line indices the header claims
-    first: int  # index of its first line (the title's)
+    __slots__ = ("date", "date_i", "first", "show", "title", "used")
+
+    def __init__(
+        self,
+        title: str,
+        show: str | None,
+        date: str | None,
+        date_i: int | None,
+        used: frozenset[int],
+        first: int,
+    ) -> None:
+        self.title = title
+        self.show = show
+        self.date = date
+        self.date_i = date_i
+        self.used = used  # line indices the header claims
+        self.first = first  # index of its first line (the title's)
 
 
 def _is_date(line: str) -> bool:
@@ -104,8 +113,12 @@ def _headers(page: Page, start: int = 0, end: int | None = None) -> list[_Header
     return found
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset(_CONTENT)
+
+
 def detect(page: Page) -> bool:
-    if not page.has_any(_CONTENT):
+    if not page.has_any(GATE):
         return False
     return page.has("Shownote") or bool(_headers(page))
 

@@ -39,9 +39,15 @@ _CHECK = "✓"
 _NAME_MAX = 100
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset((SUMMARY, TAKEAWAYS, READ_TIME, SKIP, DOT))
+
+
 def detect(page: Page) -> bool:
     """Key Takeaways with the summary heading or the Read time label; failing that, once
     one marker line (or the lone ``·``) is there, the ``N min episode · N min read`` line."""
+    if not page.has_any(GATE):
+        return False
     if page.has(TAKEAWAYS) and page.has_any((SUMMARY, READ_TIME)):
         return True
     if page.has(SUMMARY, READ_TIME):

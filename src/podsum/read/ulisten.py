@@ -82,7 +82,13 @@ _RANGE = re.compile(rf"({_TIME})\s*[–—-]\s*({_TIME})\s*(.*)")
 _ANSWER_END = re.compile(rf"\s*(?:▸\s*)?({_TIME})\s+in transcript")
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset((*_ABOUT, *_IDEAS, *_CHAPTERS, *_FAQ))
+
+
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     if page.has_any(_ABOUT) or page.has_any(_IDEAS):
         return True
     if page.has_any(_CHAPTERS) or page.has_any(_FAQ):

@@ -26,7 +26,6 @@ How the page maps onto the record:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .. import values
 from ..errors import ParseError
@@ -81,8 +80,12 @@ _TAIL = {
 }
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE = frozenset(_DETECT)
+
+
 def detect(page: Page) -> bool:
-    return page.has_any(_DETECT)
+    return page.has_any(GATE)
 
 
 def page_starts(page: Page) -> list[int]:
@@ -127,21 +130,27 @@ def parse(page: Page) -> Summary:
 # --- the head: title and channel line --------------------------------------------
 
 
-@dataclass(slots=True)
 class _Meta:
-    channel: str | None = None
-    date: str | None = None
-    duration: str | None = None
-    views: str | None = None
+    __slots__ = ("channel", "date", "duration", "views")
+
+    def __init__(self) -> None:
+        self.channel: str | None = None
+        self.date: str | None = None
+        self.duration: str | None = None
+        self.views: str | None = None
 
 
-@dataclass(slots=True)
 class _Head:
-    title: str
-    title_at: int
-    title_chrome: str  # ``Video thumbnail`` glued in front of the title
-    meta: _Meta | None
-    meta_at: int | None
+    __slots__ = ("meta", "meta_at", "title", "title_at", "title_chrome")
+
+    def __init__(
+        self, title: str, title_at: int, title_chrome: str, meta: _Meta | None, meta_at: int | None
+    ) -> None:
+        self.title = title
+        self.title_at = title_at
+        self.title_chrome = title_chrome  # ``Video thumbnail`` glued in front of the title
+        self.meta = meta
+        self.meta_at = meta_at
 
 
 def _is_site_chrome(line: str) -> bool:
@@ -245,16 +254,18 @@ def _header_line(line: str) -> tuple[str, str] | None:
 # --- the reader ----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Chapter:
-    title: str
-    start: str
-    end: str | None
-    points: list[str] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
-    sub: str = "summary"  # what the current sub-heading's text is: "points" | "summary"
-    open_point: bool = False  # the last point is a bullet that may wrap onto the next line
-    closed: bool = False  # prose ended: later loose lines are chrome
+    __slots__ = ("closed", "end", "open_point", "points", "start", "sub", "summary", "title")
+
+    def __init__(self, title: str, start: str, end: str | None) -> None:
+        self.title = title
+        self.start = start
+        self.end = end
+        self.points: list[str] = []
+        self.summary: list[str] = []
+        self.sub = "summary"  # what the current sub-heading's text is: "points" | "summary"
+        self.open_point = False  # the last point is a bullet that may wrap onto the next line
+        self.closed = False  # prose ended: later loose lines are chrome
 
 
 class _Reader:
