@@ -153,8 +153,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text, escaped = strip_escapes(text)
     lines = text.split("\n")
-    ascii_only = text.isascii()  # then no line needs repair
-    if not ascii_only:
+    if not text.isascii():
         # Repaired in place; the lines as they were are kept only for the lossy check.
         raw = lines[:] if "π" in text else lines
         for i, ln in enumerate(lines):
@@ -171,7 +170,8 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 for i in dropped
             )
     dirty_line = None
-    if not _all_printable(lines, ascii_only):
+    joined = "".join(lines)
+    if not _printable(joined):
         # Some line has a control, bidi, tab, non-breaking space or joiner in it.
         for i, line in enumerate(lines):
             if not line.isprintable():
@@ -179,6 +179,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 if removed and dirty_line is None:
                     dirty_line = i + 1
                 lines[i] = normalise_spaces(line)
+        joined = "".join(lines)
     if escaped or dirty_line is not None:
         warnings.append(
             ParseWarning(
@@ -188,7 +189,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
             )
         )
     # In place: a second list of a page of newlines would double what parsing it takes.
-    doubled = _DOUBLE_SPACE.search("".join(lines)) is not None  # one search, not one a line
+    doubled = _DOUBLE_SPACE.search(joined) is not None  # one search, not one a line
     for i, ln in enumerate(lines):
         if ln:
             lines[i] = normalise_spaces(ln).strip() if doubled and "  " in ln else ln.strip()
@@ -201,14 +202,12 @@ _DOUBLE_SPACE = re.compile("  ")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
-def _all_printable(lines: list[str], ascii_only: bool) -> bool:
-    """``"".join(lines).isprintable()``, the fast way: the ASCII lines are tested as bytes
-    (a ``bytes.translate`` that deletes the printable ones leaves nothing), and only the
-    lines with other characters are asked ``isprintable``."""
-    plain = lines if ascii_only else [ln for ln in lines if ln.isascii()]
-    if "".join(plain).encode("ascii").translate(None, _PRINTABLE_ASCII):
-        return False
-    return ascii_only or all(ln.isprintable() for ln in lines if not ln.isascii())
+def _printable(text: str) -> bool:
+    """``text.isprintable()``, for ASCII text the fast way: as bytes, which a
+    ``bytes.translate`` that deletes the printable ones leaves empty."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return text.isprintable()
 
 
 class Marker(NamedTuple):
