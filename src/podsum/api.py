@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from .decode import decode_bytes
 from .errors import ParseError
@@ -19,7 +19,7 @@ from .sanitise import sanitise
 if TYPE_CHECKING:
     from .read import LayoutInfo
 
-_HTML_START = re.compile(
+_HTML_START: Final = re.compile(
     r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|section|article"
     r"|main|header|nav|span|h[1-6]|title|ul|table)\b",
     re.IGNORECASE | re.DOTALL,
@@ -61,8 +61,8 @@ class PartialParseError(ParseError):
 
 # Text that can only be JSON: an object opening with a key (or empty), an array of
 # objects or arrays. A text page may open with "[Podcast] ..."; it never opens like this.
-_JSON_START = re.compile(r'\s*(?:\{\s*["}]|\[\s*[\[{\]])')
-_TOO_MANY_DIGITS = re.compile(r"value has (\d+) digits")
+_JSON_START: Final = re.compile(r'\s*(?:\{\s*["}]|\[\s*[\[{\]])')
+_TOO_MANY_DIGITS: Final = re.compile(r"value has (\d+) digits")
 
 # (where, value, why it could not be read): "line 3" or "record 2" ("" for a lone
 # document), and an error message instead of a value for JSON that did not parse.

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple, overload
+from typing import Final, NamedTuple, overload
 
 from . import values
 from .errors import ParseError
@@ -39,11 +39,11 @@ from .repair import (
     strip_escapes,
 )
 
-_TLDR = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
-_BOTTOM = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
-_MORE_FROM = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
-_VIEW_ALL = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
-_YEAR = re.compile(r"\d{4}")
+_TLDR: Final = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
+_BOTTOM: Final = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
+_MORE_FROM: Final = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
+_VIEW_ALL: Final = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
+_YEAR: Final = re.compile(r"\d{4}")
 
 
 def _fieldish(cell: str) -> bool:
@@ -55,8 +55,8 @@ def _fieldish(cell: str) -> bool:
     return ("," in cell or "-" in cell) and _YEAR.search(cell) is not None
 
 
-_ENDS = ".!?…。！？"
-_CLOSERS = "\"'”’»)]"
+_ENDS: Final = ".!?…。！？"
+_CLOSERS: Final = "\"'”’»)]"
 
 
 def ends_sentence(text: str) -> bool:
@@ -72,7 +72,7 @@ def ends_sentence(text: str) -> bool:
     return text != "" and text[-1] in _ENDS
 
 
-_MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the number
+_MAX_VIEWS: Final = 2**53  # beyond this a JSON reader or SQLite would mangle the number
 
 Line = tuple[int, str]  # (1-based line number, text); text "" for a blank line
 
@@ -138,7 +138,7 @@ class _Meta:
 # ranges in it: a UTF-8 lead byte read as windows-1252 (Â-ô) or windows-1253 (Greek
 # letters, Ò), or the "π" of lossy mojibake. A line without one comes back from it as
 # it went in, so the search, cheaper than its own, is run first.
-_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4\u0370-\u03ff]")
+_MOJIBAKE_LEAD: Final = re.compile("[\u00c2-\u00f4\u0370-\u03ff]")
 
 
 def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
@@ -197,9 +197,9 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
 
 
 # (A regex finds two spaces faster than ``in`` does: it skips to each space at C speed.)
-_DOUBLE_SPACE = re.compile("  ")
+_DOUBLE_SPACE: Final = re.compile("  ")
 # The printable ASCII characters, as bytes.
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+_PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
 
 
 def _printable(text: str) -> bool:
@@ -219,11 +219,11 @@ class Marker(NamedTuple):
 
 
 # Cheap tests first: two characters at the start or three at the end of a line.
-_HEADS = frozenset(("TL", "Tl", "tl", "Bo", "bo", "BO", "Mo", "mo", "MO"))
-_TAILS = frozenset(("hts", "HTS", "ght", "GHT"))  # insights, insight
+_HEADS: Final = frozenset(("TL", "Tl", "tl", "Bo", "bo", "BO", "Mo", "mo", "MO"))
+_TAILS: Final = frozenset(("hts", "HTS", "ght", "GHT"))  # insights, insight
 # Then the full marker: starts like one of these or ends like "insights".
-_MARKER_STARTS = ("TL", "Tl", "tl", "Bottom", "bottom", "BOTTOM", "More ", "more ", "MORE ")
-_MARKER_ENDS = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIGHT")
+_MARKER_STARTS: Final = ("TL", "Tl", "tl", "Bottom", "bottom", "BOTTOM", "More ", "more ", "MORE ")
+_MARKER_ENDS: Final = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIGHT")
 
 
 def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
@@ -522,7 +522,7 @@ def is_atmes(found: Scan) -> bool:
     return bool(found.metas) or any(m.kind == "section" for _, m in found.markers)
 
 
-_RANK = {"meta": 0, "tldr": 1, "section": 2, "bottom": 3, "related": 4}
+_RANK: Final = {"meta": 0, "tldr": 1, "section": 2, "bottom": 3, "related": 4}
 
 
 def page_starts(cleaned: list[str], found: Scan) -> list[int]:

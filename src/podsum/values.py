@@ -10,8 +10,9 @@ import datetime as _dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
-_MONTHS = {
+_MONTHS: Final = {
     name: i
     for i, names in enumerate(
         [
@@ -33,12 +34,12 @@ _MONTHS = {
     for name in names
 }
 
-_DATE_WORDS = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}), (\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_VIEWS = re.compile(
+_DATE_WORDS: Final = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}), (\d{4})")
+_DATE_ISO: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_VIEWS: Final = re.compile(
     r"(\d{1,15}(?:[.,]\d{1,3})*)\s?(thousand|million|billion|[kmb])?\s+views?", re.IGNORECASE
 )
-_SCALE = {
+_SCALE: Final = {
     None: 1,
     "k": 1_000,
     "thousand": 1_000,
@@ -47,12 +48,12 @@ _SCALE = {
     "b": 1_000_000_000,
     "billion": 1_000_000_000,
 }
-_AGE = re.compile(
+_AGE: Final = re.compile(
     r"(?:(\d{1,6}) (second|minute|hour|day|week|month|year)s?|(an?) (second|minute|hour|day"
     r"|week|month|year)) ago|just now|today|yesterday",
     re.IGNORECASE,
 )
-_POINTS = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
+_POINTS: Final = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
 
 
 def _may_be_date(text: str) -> bool:
@@ -145,13 +146,15 @@ def parse_duration(text: str) -> int | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
-_SPOKEN_DURATION = re.compile(
+_SPOKEN_DURATION: Final = re.compile(
     r"(?:(\d{1,3})\s?(?:h|hrs?|hours?))?\s?(?:(\d{1,4})\s?(?:m|mins?|minutes?))?"
     r"(?:\s?(\d{1,2})\s?(?:s|secs?|seconds?))?",
     re.IGNORECASE,
 )
-_CLOCK_WORD = re.compile(r"((?:\d{1,3}:)?\d{1,3}:\d{2})\s?(?:minutes?|mins?|min|hours?)?", re.I)
-_YEARLESS = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2})")
+_CLOCK_WORD: Final = re.compile(
+    r"((?:\d{1,3}:)?\d{1,3}:\d{2})\s?(?:minutes?|mins?|min|hours?)?", re.I
+)
+_YEARLESS: Final = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2})")
 
 
 def parse_any_duration(text: str) -> int | None:
@@ -217,7 +220,7 @@ def split_title(line: str) -> tuple[str, str | None]:
 
 # --- emoji -------------------------------------------------------------------------
 
-_JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+_JOINERS: Final = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
 
 
 def _is_emoji_char(ch: str) -> bool:

@@ -26,14 +26,14 @@ import importlib
 import itertools
 from functools import cache
 from types import ModuleType
-from typing import Protocol, TypedDict, cast
+from typing import Final, Protocol, TypedDict, cast
 
 from ..errors import ParseError
 from ..model import ParseWarning, Source, Summary
 from ..textparser import clean_lines
 from ._page import Page
 
-LAYOUTS: tuple[str, ...] = (
+LAYOUTS: Final[tuple[str, ...]] = (
     "better",
     "signalcast",
     "longcut",
@@ -52,7 +52,7 @@ LAYOUTS: tuple[str, ...] = (
 # reader is imported and asked only when one of its lines is there, so a page costs one
 # ``detect`` (and a cold start imports one reader), not nine. Kept equal to the readers'
 # own GATE by tests/test_layouts.py.
-_GATES: dict[str, frozenset[str]] = {
+_GATES: Final[dict[str, frozenset[str]]] = {
     "better": frozenset(("Key Takeaway", "Episode Overview", "Key Insights")),
     "signalcast": frozenset(
         ("AI-Generated Summary", "Key Takeaways", "Read time", "Skip to main content", "·")
@@ -98,7 +98,8 @@ _GATES: dict[str, frozenset[str]] = {
     "scripod": frozenset(("Highlights", "Chapters")),
     "episodenotes": frozenset(("The guest", "The gist", "Big reveals")),
 }
-_GATE_LINES = frozenset().union(*_GATES.values())
+_GATE_LINES: Final = frozenset().union(*_GATES.values())
+_GATE_LONGEST: Final = max(map(len, _GATE_LINES))  # no longer line is looked up
 
 
 class LayoutInfo(TypedDict):
@@ -147,7 +148,7 @@ def _detected(page: Page) -> list[Reader]:
 def _candidates(page: Page) -> list[str]:
     """The layouts (generic aside, in order) whose reader may detect ``page``: atmes, and
     those with a line of their GATE on it."""
-    there = page.line_set & _GATE_LINES
+    there = _GATE_LINES.intersection([ln for ln in page.lines if len(ln) <= _GATE_LONGEST])
     return [n for n in LAYOUTS[:-1] if n not in _GATES or not there.isdisjoint(_GATES[n])]
 
 

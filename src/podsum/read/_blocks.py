@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Final
 
 from .. import textparser, values
 from ..model import Insight, Summary, Timestamp
 from ._page import Page
 
-TIME = r"\d{1,3}:\d{2}(?::\d{2})?"
-_BULLET = re.compile(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)")
-_NUMBERED = re.compile(r"(\d{1,3})[.)]\s+(\S.*)")
+TIME: Final = r"\d{1,3}:\d{2}(?::\d{2})?"
+_BULLET: Final = re.compile(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)")
+_NUMBERED: Final = re.compile(r"(\d{1,3})[.)]\s+(\S.*)")
 # Timestamps at the end of a text: ``[02:14], [05:40]``, ``(03:15, 08:50)``, ``(05:02)``.
-_TRAILING_TIMES = re.compile(
+_TRAILING_TIMES: Final = re.compile(
     rf"\s*(?:\[(?:{TIME})\](?:\s*,\s*\[(?:{TIME})\])*|\((?:{TIME})(?:\s*,\s*(?:{TIME}))*\))\s*$"
 )
-_ONE_TIME = re.compile(TIME)
+_ONE_TIME: Final = re.compile(TIME)
 # The ASCII characters trailing times are written with (``\s`` and ``\d`` take others too).
-_TIME_CHARS = "[](),: \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f0123456789"
-_LABEL = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
-_QUOTE = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
-_QUOTE_OPENS = frozenset('"“”„«')
+_TIME_CHARS: Final = "[](),: \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f0123456789"
+_LABEL: Final = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
+_QUOTE: Final = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
+_QUOTE_OPENS: Final = frozenset('"“”„«')
 
 
 def strip_bullet(line: str) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -24,12 +25,12 @@ from ..model import Chapter, Insight, Person, Section, Summary, Timestamp
 from . import _blocks
 from ._page import Page
 
-NAME = "generic"
-DESCRIPTION = (
+NAME: Final = "generic"
+DESCRIPTION: Final = (
     "any other summary page: headings such as Summary, TL;DR, Key Takeaways, Chapters,"
     " Quotes, Bottom line, Transcript; bullets and timestamped lines"
 )
-MARKERS = (
+MARKERS: Final = (
     "Summary / TL;DR / TLDR",
     "Overview",
     "Key Takeaways / Key Insights / Takeaways / Highlights / Quotes",
@@ -62,21 +63,19 @@ def _may_be(line: str, first: frozenset[str], last: frozenset[str]) -> bool:
 
 
 # The ASCII characters ``str.strip`` and ``str.split`` take for whitespace.
-_ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_ASCII_SPACES: Final = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 # What each heading of the vocabulary fills.
-_TLDR, _OVERVIEW, _SECTION, _QUOTES, _CHAPTERS, _TOPICS, _BOTTOM, _TRANSCRIPT = (
-    "tldr",
-    "overview",
-    "section",
-    "quotes",
-    "chapters",
-    "topics",
-    "bottom",
-    "transcript",
-)
-_VOCABULARY = {
+_TLDR: Final = "tldr"
+_OVERVIEW: Final = "overview"
+_SECTION: Final = "section"
+_QUOTES: Final = "quotes"
+_CHAPTERS: Final = "chapters"
+_TOPICS: Final = "topics"
+_BOTTOM: Final = "bottom"
+_TRANSCRIPT: Final = "transcript"
+_VOCABULARY: Final = {
     "summary": _TLDR,
     "tl;dr": _TLDR,
     "tldr": _TLDR,
@@ -96,14 +95,14 @@ _VOCABULARY = {
 }
 # What a vocabulary heading may begin and end with, Markdown ``#`` marks aside
 # (``**TL;DR:**``, ``Key Takeaways (5)``).
-_HEAD_FIRST = _edges(_VOCABULARY, 0, "*_" + _ASCII_SPACES)
-_HEAD_LAST = _edges(_VOCABULARY, -1, "*_:)" + _ASCII_SPACES)
+_HEAD_FIRST: Final = _edges(_VOCABULARY, 0, "*_" + _ASCII_SPACES)
+_HEAD_LAST: Final = _edges(_VOCABULARY, -1, "*_:)" + _ASCII_SPACES)
 # Blocks that only a summary has; Overview counts too, but not beside closing blocks
 # alone (Overview + Conclusion is how essays and READMEs are built).
-_STRONG = frozenset((_TLDR, _SECTION, _CHAPTERS))
-_WEAK_COMPANIONS = frozenset((_OVERVIEW, _BOTTOM, _TRANSCRIPT))
+_STRONG: Final = frozenset((_TLDR, _SECTION, _CHAPTERS))
+_WEAK_COMPANIONS: Final = frozenset((_OVERVIEW, _BOTTOM, _TRANSCRIPT))
 # Headings show notes carry beside the summary: their blocks are not the summary's.
-_OTHER_HEADINGS = _phrases(
+_OTHER_HEADINGS: Final = _phrases(
     """
     links | links mentioned | resources | resources mentioned | mentioned in this episode
     sponsors | sponsor | show notes | related episodes | more episodes | about the guest
@@ -111,9 +110,13 @@ _OTHER_HEADINGS = _phrases(
     references | further reading
     """
 )
-_OTHER_FIRST = _edges(_OTHER_HEADINGS, 0, "*_" + _ASCII_SPACES)
-_OTHER_LAST = _edges(_OTHER_HEADINGS, -1, "*_:" + _ASCII_SPACES)
-_CHROME = _phrases(
+_OTHER_FIRST: Final = _edges(_OTHER_HEADINGS, 0, "*_" + _ASCII_SPACES)
+_OTHER_LAST: Final = _edges(_OTHER_HEADINGS, -1, "*_:" + _ASCII_SPACES)
+# Either kind (Markdown and capital headings aside: ``#`` lines are tested in full, and
+# so is every line of a page that writes its headings in capitals).
+_ANY_HEAD_FIRST: Final = _HEAD_FIRST | _OTHER_FIRST
+_ANY_HEAD_LAST: Final = _HEAD_LAST | _OTHER_LAST
+_CHROME: Final = _phrases(
     """
     skip to content | skip to main content | skip navigation | toggle navigation | menu
     home | search | sign in | sign up | log in | login | register | subscribe | share
@@ -127,56 +130,63 @@ _CHROME = _phrases(
     """
 )
 # Chrome that opens a line, and chrome anywhere in it.
-_CHROME_START = re.compile(
+_CHROME_START: Final = re.compile(
     r"©|\(c\)\s|copyright\s|skip to\s|powered by\s|sign up for\s|subscribe to\s"
     r"|(?:listen|watch|follow us|available|subscribe) on\s|home\s*[>/›»|]\s|more from\s",
     re.IGNORECASE,
 )
-_CHROME_ANYWHERE = re.compile(
+_CHROME_ANYWHERE: Final = re.compile(
     r".*(?:all rights reserved|we use cookies|this site uses cookies|cookie policy)",
     re.IGNORECASE,
 )
 # Cheap tests that rule those regexes out for nearly every line. An ASCII character
 # matches a letter under IGNORECASE only as its upper or lower case; the non-ASCII
 # characters that match one ("ſ", "K", "İ", "ı") send a line on to the regex.
-_CHROME_HEADS = frozenset(("(c", "co", "sk", "po", "si", "su", "li", "wa", "fo", "av", "ho", "mo"))
+_CHROME_HEADS: Final = frozenset(
+    ("(c", "co", "sk", "po", "si", "su", "li", "wa", "fo", "av", "ho", "mo")
+)
 # Every phrase of _CHROME_ANYWHERE has "coo" or "rved" in it (letters with no such case).
-_CHROME_LONGEST = max(map(len, _CHROME))  # a case fold never shortens a line
-_CHROME_FIRST, _CHROME_LAST = _edges(_CHROME, 0), _edges(_CHROME, -1)
+# A page has "cookie" or "rved" for any to match, in UTF-8, "k" perhaps as the Kelvin sign
+# and "i" as "İ" or "ı". (Regexes: faster than ``in`` for a needle of several characters.)
+_COOKIE: Final = re.compile(rb"coo(?:k|\xe2\x84\xaa)(?:i|\xc4[\xb0\xb1])e")
+_RVED: Final = re.compile(rb"rved")
+_CHROME_LONGEST: Final = max(map(len, _CHROME))  # a case fold never shortens a line
+_CHROME_FIRST: Final = _edges(_CHROME, 0)
+_CHROME_LAST: Final = _edges(_CHROME, -1)
 
-_MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
-_COUNT = re.compile(r"(.*?)\s*\((\d{1,4})(?:\s+[^\W\d]+)?\)")
-_CAPS_HEADING = re.compile(r"[A-Z][A-Z0-9&'’/,\- ]{2,40}:?")
-_TIME = _blocks.TIME
+_MD_HEADING: Final = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
+_COUNT: Final = re.compile(r"(.*?)\s*\((\d{1,4})(?:\s+[^\W\d]+)?\)")
+_CAPS_HEADING: Final = re.compile(r"[A-Z][A-Z0-9&'’/,\- ]{2,40}:?")
+_TIME: Final = _blocks.TIME
 # ``04:12 Topic``, ``[04:12] Topic``, ``(04:12) - Topic``, ``0:00 – 2:40 Topic``.
-_LEAD_TIME = re.compile(
+_LEAD_TIME: Final = re.compile(
     rf"[\[(]?({_TIME})(?:\s*[–—-]\s*({_TIME}))?[\])]?(?:\s*[-–—:|·•]\s*|\s+|(?<=[\])]))(\S.*)"
 )
 # ``Topic (00:08:06)``, ``Topic [04:12]``, ``Topic - 04:12``.
-_TRAIL_TIME = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
+_TRAIL_TIME: Final = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
 
 
-_ZERO_NUMBER = re.compile(r"0\d[.)]?\s+(\S.*)")
-_LONE_NUMBER = re.compile(r"\d{1,2}[.)]?")
-_BY = re.compile(r"by:?\s+(\S.{0,79})", re.IGNORECASE)
-_META = re.compile(
+_ZERO_NUMBER: Final = re.compile(r"0\d[.)]?\s+(\S.*)")
+_LONE_NUMBER: Final = re.compile(r"\d{1,2}[.)]?")
+_BY: Final = re.compile(r"by:?\s+(\S.{0,79})", re.IGNORECASE)
+_META: Final = re.compile(
     r"(hosts?|guests?|date|published|duration|length|episode)\s*:\s*(\S.*)", re.IGNORECASE
 )
-_INLINE_TLDR = re.compile(r"(?:tl;dr|tldr)\s*:\s*(\S.*)", re.IGNORECASE)
+_INLINE_TLDR: Final = re.compile(r"(?:tl;dr|tldr)\s*:\s*(\S.*)", re.IGNORECASE)
 # ``#459 …``, ``Ep. 88: …``, ``… (Episode 88)``: a number at either end of the title.
-_EPISODE = re.compile(
+_EPISODE: Final = re.compile(
     r"^(?:#|(?:episode|ep\.?)\s*)(\d{1,5})\b|(?:#|\b(?:episode|ep\.?)\s*)(\d{1,5})\)?$",
     re.IGNORECASE,
 )
-_EPISODE_LINE = re.compile(r"(?:#|(?:episode|ep\.?)\s*)(\d{1,5})", re.IGNORECASE)
-_SHOW_NUMBER = re.compile(r"(.*?\S)\s+#(\d{1,5})")
+_EPISODE_LINE: Final = re.compile(r"(?:#|(?:episode|ep\.?)\s*)(\d{1,5})", re.IGNORECASE)
+_SHOW_NUMBER: Final = re.compile(r"(.*?\S)\s+#(\d{1,5})")
 # ``Ana Ruiz: …``, ``[04:12] Ana: …``: a new turn in a transcript.
-_SPEAKER_TURN = re.compile(
+_SPEAKER_TURN: Final = re.compile(
     rf"(?:[\[(]?{_TIME}[\])]?\s*)?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,3}}:\s"
 )
-_SPEAKER_LINE = re.compile(r"[—]+\s*(\S.*)")
-_QUOTE_CHARS = '"“”„«'
-_TOPIC_SPLIT = re.compile(r"\s*[,;·•|]\s*|\s+(?=#)")
+_SPEAKER_LINE: Final = re.compile(r"[—]+\s*(\S.*)")
+_QUOTE_CHARS: Final = '"“”„«'
+_TOPIC_SPLIT: Final = re.compile(r"\s*[,;·•|]\s*|\s+(?=#)")
 
 # Each regex above is run only on a line that passes a cheap test of its first or last
 # characters (a letter that a regex takes in any case is tested in both cases of ASCII:
@@ -254,8 +264,8 @@ def _speaker_turn(line: str) -> bool:
     return _SPEAKER_TURN.match(line) is not None
 
 
-_META_FIRST = frozenset("hgdpleHGDPLE")
-_EPISODE_FIRST = frozenset("#eE")
+_META_FIRST: Final = frozenset("hgdpleHGDPLE")
+_EPISODE_FIRST: Final = frozenset("#eE")
 
 
 # The reader's own records are plain classes, not dataclasses: mypyc compiles their
@@ -302,7 +312,7 @@ def page_starts(page: Page) -> list[int]:
 def parse(page: Page) -> Summary:
     lines = page.lines
     extra: dict[int, str] = {}
-    blocks, first = _find_blocks(lines, extra)
+    blocks, first = _find_blocks(lines, extra, page.text)
     _accept(blocks, lines, first)
 
     s = page.new_summary(NAME)
@@ -363,19 +373,27 @@ def parse(page: Page) -> Summary:
 # --- finding the blocks ----------------------------------------------------------------
 
 
-def _find_blocks(lines: Sequence[str], extra: dict[int, str]) -> tuple[list[_Block], int]:
+def _find_blocks(
+    lines: Sequence[str], extra: dict[int, str], text: str | None = None
+) -> tuple[list[_Block], int]:
     """The blocks of the page in order, and where the first one starts (the end of the
-    title and meta lines). Chrome lines go to ``extra`` as they are met."""
+    title and meta lines). Chrome lines go to ``extra`` as they are met. (``text``: the
+    lines joined by newlines, when the caller has it.)"""
     blocks: list[_Block] = []
     first = len(lines)
     caps = False  # the page writes its headings in capitals: so may its other headings
+    anywhere = _chrome_anywhere_possible("\n".join(lines) if text is None else text)
     for i, line in enumerate(lines):
         if not line:
             if blocks:
                 blocks[-1].body.append(i)
             continue
-        if _is_chrome(line):
+        if _is_chrome(line, anywhere):
             extra[i] = line
+            continue
+        if not caps and line[0] != "#" and not _may_be(line, _ANY_HEAD_FIRST, _ANY_HEAD_LAST):
+            if blocks:  # neither kind of heading: the block's text
+                blocks[-1].body.append(i)
             continue
         h = _heading(line)
         if h is not None:
@@ -453,7 +471,17 @@ def _other_heading(line: str, caps: bool, current: _Block) -> bool:
     )
 
 
-def _is_chrome(line: str) -> bool:
+def _chrome_anywhere_possible(text: str) -> bool:
+    """Whether some line may be chrome by ``_CHROME_ANYWHERE``: tested once for the page,
+    not once a line, in its UTF-8 bytes with ASCII letters in lower case (the fast
+    ``bytes.lower``; the non-ASCII letters that match one are in ``_COOKIE``)."""
+    raw = text.encode("utf-8", "surrogatepass").lower()
+    return _COOKIE.search(raw) is not None or _RVED.search(raw) is not None
+
+
+def _is_chrome(line: str, anywhere: bool = True) -> bool:
+    """Whether the line is chrome (``anywhere``: whether ``_CHROME_ANYWHERE`` may match
+    on this page)."""
     n = len(line)
     if n > 200 or n == 0:
         return False
@@ -466,6 +494,8 @@ def _is_chrome(line: str) -> bool:
     head = line[:2]
     if (not head.isascii() or head.lower() in _CHROME_HEADS) and _CHROME_START.match(line):
         return True
+    if not anywhere:
+        return False
     low = line.lower()
     return ("coo" in low or "rved" in low) and _CHROME_ANYWHERE.match(line) is not None
 

@@ -13,6 +13,7 @@ gives one (a bare ``18:42`` or ``Duration: 18:42``), timestamps past it warn.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -20,15 +21,17 @@ from ..model import Insight, Section, Summary
 from . import _blocks
 from ._page import Page
 
-NAME = "longcut"
-DESCRIPTION = "longcut.ai: By <Channel>, Markdown key takeaways, Topics Covered, Full Transcript"
-MARKERS = ("LongCut logo", "Summary", "Topics Covered", "Full Transcript")
+NAME: Final = "longcut"
+DESCRIPTION: Final = (
+    "longcut.ai: By <Channel>, Markdown key takeaways, Topics Covered, Full Transcript"
+)
+MARKERS: Final = ("LongCut logo", "Summary", "Topics Covered", "Full Transcript")
 
-_LOGO = "LongCut logo"
-_SUMMARY = "Summary"
-_TOPICS = "Topics Covered"
-_TRANSCRIPT = "Full Transcript"
-_HEADINGS = (_SUMMARY, _TOPICS, _TRANSCRIPT)
+_LOGO: Final = "LongCut logo"
+_SUMMARY: Final = "Summary"
+_TOPICS: Final = "Topics Covered"
+_TRANSCRIPT: Final = "Full Transcript"
+_HEADINGS: Final = (_SUMMARY, _TOPICS, _TRANSCRIPT)
 
 _Spaced = tuple[re.Pattern[str], re.Pattern[str]]
 
@@ -84,22 +87,22 @@ def _item_starts(text: str) -> list[int]:
     return out
 
 
-_BY = re.compile(r"By\s+(\S.*)")
-_DURATION_LINE = re.compile(r"(?:Duration:?\s*)?(\d.{0,30})", re.IGNORECASE)
+_BY: Final = re.compile(r"By\s+(\S.*)")
+_DURATION_LINE: Final = re.compile(r"(?:Duration:?\s*)?(\d.{0,30})", re.IGNORECASE)
 # Each of these is found at the start of the text or after a space: ``(?:^|\s)X``. It is
 # written as the pair (X, \sX) for ``_find_all``, which runs it only where X may begin: a
 # regex search that opens with ``(?:^|\s)`` tries every position the slow way.
-_MD_HEADING = _spaced(r"#{1,4}\s+")
+_MD_HEADING: Final = _spaced(r"#{1,4}\s+")
 # The start of an item: `- **Title**:` or `- **Title:**` (a bold label and a colon).
-_ITEM = _spaced(r"[-*]\s+\*\*(?P<title>[^*]+?)(?::\*\*|\*\*\s*:)\s*")
+_ITEM: Final = _spaced(r"[-*]\s+\*\*(?P<title>[^*]+?)(?::\*\*|\*\*\s*:)\s*")
 # A looser start for pages whose labels have no colon: `- **Title** body`.
-_ITEM_NO_COLON = _spaced(r"[-*]\s+\*\*(?P<title>[^*]+?)\*\*\s*")
-_FIRST_PLAIN_ITEM = re.compile(r"(?:^|\s)-\s+(?=\S)")
-_NEXT_PLAIN_ITEM = re.compile(r"(?<=[\].!?])\s+-\s+(?=\S)")
+_ITEM_NO_COLON: Final = _spaced(r"[-*]\s+\*\*(?P<title>[^*]+?)\*\*\s*")
+_FIRST_PLAIN_ITEM: Final = re.compile(r"(?:^|\s)-\s+(?=\S)")
+_NEXT_PLAIN_ITEM: Final = re.compile(r"(?<=[\].!?])\s+-\s+(?=\S)")
 
 
 # Lines one of which every page this reader detects has (the registry's first test).
-GATE = frozenset((_LOGO, _TOPICS))
+GATE: Final = frozenset((_LOGO, _TOPICS))
 
 
 def detect(page: Page) -> bool:

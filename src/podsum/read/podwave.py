@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -35,29 +36,29 @@ from ..model import Chapter, Insight, Person, Section, Summary
 from . import _blocks as b
 from ._page import Page
 
-NAME = "podwave"
-DESCRIPTION = (
+NAME: Final = "podwave"
+DESCRIPTION: Final = (
     "pod.wave.co: Podcast Summary heading, Date/Host/Guests, Episode Overview, "
     "numbered discussion points with timestamped bullets"
 )
-MARKERS = (
+MARKERS: Final = (
     "Podcast Summary: Show – “Title”",
     "Episode Overview",
     "Key Discussion Points & Insights",
 )
 
-_POINTS_LINES = (
+_POINTS_LINES: Final = (
     "Key Discussion Points & Insights",
     "Key Discussion Points & Insights:",
     "Key Discussion Points and Insights",
     "Key Discussion Points and Insights:",
 )
-_OVERVIEW_LINES = ("Episode Overview", "Episode Overview:")
-_SUMMARY_PREFIX = "Podcast Summary:"
+_OVERVIEW_LINES: Final = ("Episode Overview", "Episode Overview:")
+_SUMMARY_PREFIX: Final = "Podcast Summary:"
 
 # Heading vocabulary, compared case-folded without a leading ``#``/emoji or a trailing
 # colon: what each heading's block is.
-_HEADINGS = {
+_HEADINGS: Final = {
     "episode overview": "overview",
     "overview": "overview",
     "key discussion points & insights": "points",
@@ -78,26 +79,28 @@ _HEADINGS = {
     "actionable takeaways": "list",
 }
 
-_QUOTED = re.compile(r"[\"“„](.+)[\"”](.*)")
-_DASH_QUOTED = re.compile(r"(.+?)\s+[–—-]\s+[\"“„](.+)[\"”](.*)")
-_SHOW_QUOTED = re.compile(r"([^\"“”:]{1,150}?):\s*[\"“„](.+)[\"”](.*)")
-_DASH = re.compile(r"\s+[–—-]\s+")
-_LABEL = re.compile(r"(Date|Published|Host\(s\)|Hosts?|Guests?):\s*")
-_PAREN = re.compile(r"\([^()]*\)")
-_NAME_SEP = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
-_ABOUT = re.compile(r"(.+?)\s*\((.+)\)")
-_TIME = b.TIME
-_RANGE_LINE = re.compile(
+_QUOTED: Final = re.compile(r"[\"“„](.+)[\"”](.*)")
+_DASH_QUOTED: Final = re.compile(r"(.+?)\s+[–—-]\s+[\"“„](.+)[\"”](.*)")
+_SHOW_QUOTED: Final = re.compile(r"([^\"“”:]{1,150}?):\s*[\"“„](.+)[\"”](.*)")
+_DASH: Final = re.compile(r"\s+[–—-]\s+")
+_LABEL: Final = re.compile(r"(Date|Published|Host\(s\)|Hosts?|Guests?):\s*")
+_PAREN: Final = re.compile(r"\([^()]*\)")
+_NAME_SEP: Final = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
+_ABOUT: Final = re.compile(r"(.+?)\s*\((.+)\)")
+_TIME: Final = b.TIME
+_RANGE_LINE: Final = re.compile(
     rf"(?:Timestamps?:\s*)?[\[(]?\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]?", re.IGNORECASE
 )
-_TRAILING_RANGE = re.compile(rf"\s*[\[(]\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]\s*$")
-_EPISODE_IN_SHOW = re.compile(r"(.+?)(?:\s*#|\s+(?:Episode|Ep\.?)\s*)(\d{1,5})", re.IGNORECASE)
-_EPISODE_IN_TITLE = re.compile(
+_TRAILING_RANGE: Final = re.compile(rf"\s*[\[(]\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]\s*$")
+_EPISODE_IN_SHOW: Final = re.compile(
+    r"(.+?)(?:\s*#|\s+(?:Episode|Ep\.?)\s*)(\d{1,5})", re.IGNORECASE
+)
+_EPISODE_IN_TITLE: Final = re.compile(
     r"(?:#|(?:Episode|Ep\.?)\s*)(\d{1,5})\s*(?::|[–—-]|\|)\s*(\S.*)", re.IGNORECASE
 )
 # Lines that may follow the heading; a ``Show: "Title"`` line counts as the heading only
 # when one of them comes within the next few lines.
-_AFTER_HEADING = ("Date:", "Published:", "Host:", "Hosts:", "Host(s):", "Guest:", "Guests:")
+_AFTER_HEADING: Final = ("Date:", "Published:", "Host:", "Hosts:", "Host(s):", "Guest:", "Guests:")
 
 
 class _Heading:
@@ -111,7 +114,7 @@ class _Heading:
 
 
 # Lines one of which every page this reader detects has (the registry's first test).
-GATE = frozenset((*_POINTS_LINES, *_OVERVIEW_LINES))
+GATE: Final = frozenset((*_POINTS_LINES, *_OVERVIEW_LINES))
 
 
 def detect(page: Page) -> bool:

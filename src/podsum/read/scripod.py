@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -18,23 +19,23 @@ from ..model import Chapter, Insight, Section, Summary
 from . import _blocks
 from ._page import Page
 
-NAME = "scripod"
-DESCRIPTION = "scripod.com: year-less date, Shownote, Highlights at times, question Chapters"
-MARKERS = ("Shownote", "Highlights", "Chapters")
+NAME: Final = "scripod"
+DESCRIPTION: Final = "scripod.com: year-less date, Shownote, Highlights at times, question Chapters"
+MARKERS: Final = ("Shownote", "Highlights", "Chapters")
 
-_HEADINGS = MARKERS
-_CONTENT = ("Highlights", "Chapters")  # the summary itself; Shownote is the publisher's
-_TIME = _blocks.TIME
+_HEADINGS: Final = MARKERS
+_CONTENT: Final = ("Highlights", "Chapters")  # the summary itself; Shownote is the publisher's
+_TIME: Final = _blocks.TIME
 # A time glued to the highlight after it (``53:15The founders…``) or a text glued to the
 # time after it (``…in 2019.54:10``), as copies of inline elements come out.
-_TIME_THEN_TEXT = re.compile(rf"({_TIME})\s*([A-Z“\"'‘].*)")
-_TEXT_THEN_TIME = re.compile(rf"(.*[.!?…\"”’)])\s*({_TIME})")
+_TIME_THEN_TEXT: Final = re.compile(rf"({_TIME})\s*([A-Z“\"'‘].*)")
+_TEXT_THEN_TIME: Final = re.compile(rf"(.*[.!?…\"”’)])\s*({_TIME})")
 # A chapter title with its start time on the same line (``Why now?12:40``).
-_TITLE_THEN_TIME = re.compile(rf"(.*?[^\d:])\s*({_TIME})")
-_GLUED_DATE = re.compile(r"([A-Za-z]{3,9}\.? \d{1,2}(?:, \d{4})?)(\D.*)")
+_TITLE_THEN_TIME: Final = re.compile(rf"(.*?[^\d:])\s*({_TIME})")
+_GLUED_DATE: Final = re.compile(r"([A-Za-z]{3,9}\.? \d{1,2}(?:, \d{4})?)(\D.*)")
 
 
-_MONTH3 = frozenset(
+_MONTH3: Final = frozenset(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 )
 
@@ -114,7 +115,7 @@ def _headers(page: Page, start: int = 0, end: int | None = None) -> list[_Header
 
 
 # Lines one of which every page this reader detects has (the registry's first test).
-GATE = frozenset(_CONTENT)
+GATE: Final = frozenset(_CONTENT)
 
 
 def detect(page: Page) -> bool:

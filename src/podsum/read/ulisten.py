@@ -28,25 +28,26 @@ saved page gives when the capitals come from the site's style sheet.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from ..errors import ParseError
 from ..model import Chapter, Insight, Section, Summary, Timestamp
 from . import _blocks
 from ._page import Page
 
-NAME = "ulisten"
-DESCRIPTION = (
+NAME: Final = "ulisten"
+DESCRIPTION: Final = (
     "ulisten.ai: WHAT IT’S REALLY ABOUT, IDEAS WORTH REMEMBERING (main page), "
     "CHAPTERS (/chapters), FREQUENTLY ASKED QUESTIONS (/faq)"
 )
-MARKERS = (
+MARKERS: Final = (
     "WHAT IT’S REALLY ABOUT",
     "IDEAS WORTH REMEMBERING",
     "CHAPTERS",
     "FREQUENTLY ASKED QUESTIONS",
 )
 
-_SKIP = "Skip to content"
+_SKIP: Final = "Skip to content"
 
 
 def _cases(*written: str) -> tuple[str, ...]:
@@ -61,12 +62,12 @@ def _cases(*written: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_GLANCE = _cases("AT A GLANCE")
-_ABOUT = _cases("WHAT IT’S REALLY ABOUT", "WHAT IT'S REALLY ABOUT")
-_IDEAS = _cases("IDEAS WORTH REMEMBERING")
-_CHAPTERS = _cases("CHAPTERS")
-_FAQ = _cases("FREQUENTLY ASKED QUESTIONS")
-_KIND = {
+_GLANCE: Final = _cases("AT A GLANCE")
+_ABOUT: Final = _cases("WHAT IT’S REALLY ABOUT", "WHAT IT'S REALLY ABOUT")
+_IDEAS: Final = _cases("IDEAS WORTH REMEMBERING")
+_CHAPTERS: Final = _cases("CHAPTERS")
+_FAQ: Final = _cases("FREQUENTLY ASKED QUESTIONS")
+_KIND: Final = {
     **dict.fromkeys(_GLANCE, "glance"),
     **dict.fromkeys(_ABOUT, "about"),
     **dict.fromkeys(_IDEAS, "ideas"),
@@ -74,16 +75,16 @@ _KIND = {
     **dict.fromkeys(_FAQ, "faq"),
 }
 
-_TIME = _blocks.TIME
-_EPISODE = re.compile(r"(.*?)\s*(?:#|\bEp(?:isode)?\.?\s*)(\d{1,5})")
-_TITLE_LINE = re.compile(r".+ \| .*#\d{1,5}")
-_COUNT = re.compile(r"(\d{1,3})\s?(?:ideas?|IDEAS?|Ideas?)(.*)")
-_RANGE = re.compile(rf"({_TIME})\s*[–—-]\s*({_TIME})\s*(.*)")
-_ANSWER_END = re.compile(rf"\s*(?:▸\s*)?({_TIME})\s+in transcript")
+_TIME: Final = _blocks.TIME
+_EPISODE: Final = re.compile(r"(.*?)\s*(?:#|\bEp(?:isode)?\.?\s*)(\d{1,5})")
+_TITLE_LINE: Final = re.compile(r".+ \| .*#\d{1,5}")
+_COUNT: Final = re.compile(r"(\d{1,3})\s?(?:ideas?|IDEAS?|Ideas?)(.*)")
+_RANGE: Final = re.compile(rf"({_TIME})\s*[–—-]\s*({_TIME})\s*(.*)")
+_ANSWER_END: Final = re.compile(rf"\s*(?:▸\s*)?({_TIME})\s+in transcript")
 
 
 # Lines one of which every page this reader detects has (the registry's first test).
-GATE = frozenset((*_ABOUT, *_IDEAS, *_CHAPTERS, *_FAQ))
+GATE: Final = frozenset((*_ABOUT, *_IDEAS, *_CHAPTERS, *_FAQ))
 
 
 def detect(page: Page) -> bool:

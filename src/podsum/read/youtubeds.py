@@ -26,6 +26,7 @@ How the page maps onto the record:
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -33,46 +34,46 @@ from ..model import Chapter, Insight, Section, Summary
 from . import _blocks as b
 from ._page import Page
 
-NAME = "youtubeds"
-DESCRIPTION = (
+NAME: Final = "youtubeds"
+DESCRIPTION: Final = (
     "youtubeds.com (YouTube Deep Summary): channel • date • duration line, Overview, "
     "chapter-by-chapter deep dive"
 )
-_SITE = "YouTube Deep Summary"
-MARKERS = (_SITE + _SITE, "🤖 AI-Generated Summary:", "Chapter-by-Chapter Deep Dive")
+_SITE: Final = "YouTube Deep Summary"
+MARKERS: Final = (_SITE + _SITE, "🤖 AI-Generated Summary:", "Chapter-by-Chapter Deep Dive")
 
-_DEEP_DIVE = "Chapter-by-Chapter Deep Dive"
-_DETECT = (
+_DEEP_DIVE: Final = "Chapter-by-Chapter Deep Dive"
+_DETECT: Final = (
     _SITE + _SITE,
     _SITE,
     "🤖 AI-Generated Summary:",
     _DEEP_DIVE,
     _DEEP_DIVE + ":",
 )
-_THUMBNAIL = "Video thumbnail"
-_WATCH = re.compile(r"(?:🔗\s*)?Watch on YouTube")
-_AI = re.compile(r"(?:🤖\s*)?AI-Generated Summary:?")
-_VIDEO = re.compile(r"🎥\s*(\S.*)")
-_DURATION = re.compile(r"(?:⏱\ufe0f?\s*)?Duration:\s*(\S.*)")
-_SUMMARIES = re.compile(r"(?:📚\s*)?Chapter Summaries\s*\((\d{1,4})\)")
-_VIDEO_CHAPTERS = re.compile(r"(?:📚\s*)?Video Chapters\s*\((\d{1,4})(?:\s+chapters?)?\):?")
+_THUMBNAIL: Final = "Video thumbnail"
+_WATCH: Final = re.compile(r"(?:🔗\s*)?Watch on YouTube")
+_AI: Final = re.compile(r"(?:🤖\s*)?AI-Generated Summary:?")
+_VIDEO: Final = re.compile(r"🎥\s*(\S.*)")
+_DURATION: Final = re.compile(r"(?:⏱\ufe0f?\s*)?Duration:\s*(\S.*)")
+_SUMMARIES: Final = re.compile(r"(?:📚\s*)?Chapter Summaries\s*\((\d{1,4})\)")
+_VIDEO_CHAPTERS: Final = re.compile(r"(?:📚\s*)?Video Chapters\s*\((\d{1,4})(?:\s+chapters?)?\):?")
 # Header lines glued together by the copy split before each of their emoji.
-_HEADER_EMOJI = re.compile(r"(?<=\S)(?=📚|🤖|🎥|⏱|🔗)")
-_OVERVIEW = frozenset(("Overview", "Overview:", "📝 Overview", "📋 Overview"))
-_TIME = b.TIME
-_CHAPTER = re.compile(
+_HEADER_EMOJI: Final = re.compile(r"(?<=\S)(?=📚|🤖|🎥|⏱|🔗)")
+_OVERVIEW: Final = frozenset(("Overview", "Overview:", "📝 Overview", "📋 Overview"))
+_TIME: Final = b.TIME
+_CHAPTER: Final = re.compile(
     rf"(?P<title>\S.*?)\s*[\(\[](?P<start>{_TIME})(?:\s*[–—-]\s*(?P<end>{_TIME}))?[\)\]]"
 )
-_INDEX_TIME_FIRST = re.compile(rf"(?P<start>{_TIME})\s+(?:[–—-]\s+)?(?P<title>\S.*)")
-_CLOCK = re.compile(_TIME)
+_INDEX_TIME_FIRST: Final = re.compile(rf"(?P<start>{_TIME})\s+(?:[–—-]\s+)?(?P<title>\S.*)")
+_CLOCK: Final = re.compile(_TIME)
 # The fixed sub-headings of a chapter (case-folded, "and" for "&", no colon).
-_SUBHEADINGS = {
+_SUBHEADINGS: Final = {
     "core concepts & main points": "points",
     "key insights & takeaways": "points",
     "actionable advice": "points",
     "connection to video theme": "summary",
 }
-_TAIL = {
+_TAIL: Final = {
     "conclusion": "bottom",
     "final thoughts": "bottom",
     "bottom line": "bottom",
@@ -81,7 +82,7 @@ _TAIL = {
 
 
 # Lines one of which every page this reader detects has (the registry's first test).
-GATE = frozenset(_DETECT)
+GATE: Final = frozenset(_DETECT)
 
 
 def detect(page: Page) -> bool:
