@@ -517,6 +517,15 @@ def scan(cleaned: list[str]) -> Scan:
     return Scan(metas, [mk for mk in _marker_lines(cleaned, 0) if mk[0] not in at])
 
 
+def may_be_atmes(lines: list[str]) -> bool:
+    """The cheap test before the scan: a meta line has a "|" and a section header ends
+    "insights", so a page with neither is not scanned for them."""
+    for line in lines:
+        if line and ("|" in line or (line[-1] in "sStT" and line.endswith(_MARKER_ENDS))):
+            return True
+    return False
+
+
 def is_atmes(found: Scan) -> bool:
     """The structure only an atmes page has: its meta line or an ``N insights`` header."""
     return bool(found.metas) or any(m.kind == "section" for _, m in found.markers)

@@ -148,7 +148,10 @@ def _detected(page: Page) -> list[Reader]:
 def _candidates(page: Page) -> list[str]:
     """The layouts (generic aside, in order) whose reader may detect ``page``: atmes, and
     those with a line of their GATE on it."""
-    there = _GATE_LINES.intersection([ln for ln in page.lines if len(ln) <= _GATE_LONGEST])
+    there: set[str] = set()
+    for line in page.lines:  # (no list of the lines: a page may be millions of them)
+        if line and len(line) <= _GATE_LONGEST and line in _GATE_LINES:
+            there.add(line)
     return [n for n in LAYOUTS[:-1] if n not in _GATES or not there.isdisjoint(_GATES[n])]
 
 

@@ -11,7 +11,7 @@ from ..model import ParseWarning, Source, Summary
 class Page:
     """One summary page's lines (cleaned and stripped; ``""`` for a blank line)."""
 
-    __slots__ = ("_line_set", "_text", "lines", "memo", "offset", "source", "warnings")
+    __slots__ = ("_line_set", "lines", "memo", "offset", "source", "warnings")
 
     def __init__(
         self,
@@ -25,19 +25,11 @@ class Page:
         self.warnings = warnings if warnings is not None else []
         self.offset = offset  # line number in the file of lines[0], minus one
         self._line_set: frozenset[str] | None = None
-        self._text: str | None = None
         self.memo: dict[str, object] = {}  # a reader's own scan, shared by its functions
 
     def lineno(self, i: int) -> int:
         """The 1-based line number in the file of ``lines[i]``."""
         return self.offset + i + 1
-
-    @property
-    def text(self) -> str:
-        """The lines joined by newlines: for a substring search of the whole page."""
-        if self._text is None:
-            self._text = "\n".join(self.lines)
-        return self._text
 
     @property
     def line_set(self) -> frozenset[str]:

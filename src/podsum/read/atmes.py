@@ -7,7 +7,6 @@ there: this is the layout most pages are in).
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from .. import textparser
@@ -18,17 +17,9 @@ NAME: Final = "atmes"
 DESCRIPTION: Final = "atmes.ai: meta line, TL;DR, emoji sections of N insights, Bottom Line"
 MARKERS: Final = ("| Category | date | views | duration", "<emoji> Section title N insights")
 
-_NSIGHT: Final = re.compile("nsight")
-_NSIGHT_CAPS: Final = re.compile("NSIGHT")
-
 
 def detect(page: Page) -> bool:
-    # Its meta line has a "|" and its section headers end "insights": a page with
-    # neither is not scanned line by line.
-    text = page.text
-    if "|" not in text and _NSIGHT.search(text) is None and _NSIGHT_CAPS.search(text) is None:
-        return False
-    return textparser.is_atmes(_scan(page))
+    return textparser.may_be_atmes(page.lines) and textparser.is_atmes(_scan(page))
 
 
 def _scan(page: Page) -> textparser.Scan:

@@ -312,7 +312,7 @@ def page_starts(page: Page) -> list[int]:
 def parse(page: Page) -> Summary:
     lines = page.lines
     extra: dict[int, str] = {}
-    blocks, first = _find_blocks(lines, extra, page.text)
+    blocks, first = _find_blocks(lines, extra)
     _accept(blocks, lines, first)
 
     s = page.new_summary(NAME)
@@ -373,16 +373,13 @@ def parse(page: Page) -> Summary:
 # --- finding the blocks ----------------------------------------------------------------
 
 
-def _find_blocks(
-    lines: Sequence[str], extra: dict[int, str], text: str | None = None
-) -> tuple[list[_Block], int]:
+def _find_blocks(lines: Sequence[str], extra: dict[int, str]) -> tuple[list[_Block], int]:
     """The blocks of the page in order, and where the first one starts (the end of the
-    title and meta lines). Chrome lines go to ``extra`` as they are met. (``text``: the
-    lines joined by newlines, when the caller has it.)"""
+    title and meta lines). Chrome lines go to ``extra`` as they are met."""
     blocks: list[_Block] = []
     first = len(lines)
     caps = False  # the page writes its headings in capitals: so may its other headings
-    anywhere = _chrome_anywhere_possible("\n".join(lines) if text is None else text)
+    anywhere = _chrome_anywhere_possible(lines)
     for i, line in enumerate(lines):
         if not line:
             if blocks:
@@ -471,11 +468,11 @@ def _other_heading(line: str, caps: bool, current: _Block) -> bool:
     )
 
 
-def _chrome_anywhere_possible(text: str) -> bool:
+def _chrome_anywhere_possible(lines: Sequence[str]) -> bool:
     """Whether some line may be chrome by ``_CHROME_ANYWHERE``: tested once for the page,
     not once a line, in its UTF-8 bytes with ASCII letters in lower case (the fast
     ``bytes.lower``; the non-ASCII letters that match one are in ``_COOKIE``)."""
-    raw = text.encode("utf-8", "surrogatepass").lower()
+    raw = "\n".join(lines).encode("utf-8", "surrogatepass").lower()
     return _COOKIE.search(raw) is not None or _RVED.search(raw) is not None
 
 
