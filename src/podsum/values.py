@@ -58,7 +58,7 @@ _POINTS: Final = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
 
 def _may_be_date(text: str) -> bool:
     """The cheap test both date forms pass: at most 19 characters, a digit last."""
-    return len(text) <= 19 and text[-1:].isdecimal()
+    return len(text) <= 19 and text[-1:].isdigit()
 
 
 def looks_like_date(text: str) -> bool:
@@ -92,7 +92,7 @@ def parse_date(text: str) -> str | None:
 
 def parse_views(text: str) -> int | None:
     """``54.9 Thousand views`` -> 54900; ``3.4M views`` -> 3400000; ``1,234 views``."""
-    if not text[:1].isdecimal():
+    if not text[:1].isdigit():
         return None  # the cheap test: a count opens with a digit
     m = _VIEWS.fullmatch(text)
     if not m:
@@ -109,26 +109,41 @@ def parse_views(text: str) -> int | None:
         return None
 
 
-def _clock(text: str) -> tuple[str, str, str] | None:
-    r"""(hours, minutes, seconds) as written when ``text`` is shaped like a clock time,
-    ``(?:(\d{1,3}):)?(\d{1,2}):(\d{2})`` with ``\d`` any decimal digit (hours "" when
-    there are none), else None. Split at the colons rather than matched with that regex:
-    this runs for every timestamp of a page."""
+def _clock(text: str) -> tuple[int, int, int, bool] | None:
+    r"""(hours, minutes, seconds, whether hours are written) when ``text`` is shaped like a
+    clock time, ``(?:(\d{1,3}):)?(\d{1,2}):(\d{2})`` with ``\d`` any decimal digit, else
+    None. Split at the colons rather than matched with that regex: this runs for every
+    timestamp of a page."""
     if len(text) > 9 or ":" not in text:
         return None  # at most ``999:59:59``
     parts = text.split(":")
     if len(parts) == 3:
         hours, minutes, seconds = parts
-        if not (1 <= len(hours) <= 3 and hours.isdecimal()):
+        if not 1 <= len(hours) <= 3:
             return None
     elif len(parts) == 2:
         hours = ""
         minutes, seconds = parts
     else:
         return None
-    if 1 <= len(minutes) <= 2 and len(seconds) == 2 and minutes.isdecimal() and seconds.isdecimal():
-        return hours, minutes, seconds
-    return None
+    if not (1 <= len(minutes) <= 2 and len(seconds) == 2):
+        return None
+    # (isdigit is native to mypyc, and takes more than \d does: isdecimal decides)
+    if not (hours.isdigit() or not hours) or not minutes.isdigit() or not seconds.isdigit():
+        return None
+    if text.isascii():
+        return _ascii_int(hours), _ascii_int(minutes), _ascii_int(seconds), hours != ""
+    if not (hours + minutes + seconds).isdecimal():
+        return None
+    return int(hours or 0), int(minutes), int(seconds), hours != ""
+
+
+def _ascii_int(digits: str) -> int:
+    """``int(digits)`` for ASCII digits (or 0 for none), without parsing a string."""
+    value = 0
+    for c in digits:
+        value = value * 10 + ord(c) - 48
+    return value
 
 
 def looks_like_duration(text: str) -> bool:
@@ -140,8 +155,8 @@ def parse_duration(text: str) -> int | None:
     clock = _clock(text)
     if clock is None:
         return None
-    hours, minutes, seconds = int(clock[0] or 0), int(clock[1]), int(clock[2])
-    if seconds > 59 or (clock[0] and minutes > 59):
+    hours, minutes, seconds, has_hours = clock
+    if seconds > 59 or (has_hours and minutes > 59):
         return None
     return hours * 3600 + minutes * 60 + seconds
 
@@ -161,7 +176,7 @@ def parse_any_duration(text: str) -> int | None:
     """Every written duration form: ``1:04:21``, ``85:10 minutes``, ``64 min``, ``52m``,
     ``1h 3m``, ``5h 06m``, ``1 hour 44 minutes`` -> seconds; None for anything else."""
     text = text.strip()
-    if len(text) > 40 or not text[:1].isdecimal():
+    if len(text) > 40 or not text[:1].isdigit():
         return None  # every form opens with a number
     m = _CLOCK_WORD.fullmatch(text)
     if m:
@@ -185,7 +200,7 @@ def parse_timestamp(text: str) -> int | None:
 def is_yearless_date(text: str) -> bool:
     """``Mar 14`` or ``Jan 02``: a month and a day, no year (published stays null)."""
     text = text.strip()
-    if len(text) > 13 or not text[-1:].isdecimal():
+    if len(text) > 13 or not text[-1:].isdigit():
         return False  # the cheap test: at most ``September. 30``
     m = _YEARLESS.fullmatch(text)
     return m is not None and m.group(1).lower() in _MONTHS and 1 <= int(m.group(2)) <= 31

@@ -44,7 +44,7 @@ def strip_bullet(line: str) -> str | None:
 
 def numbered(line: str) -> tuple[int, str] | None:
     """``1. Topic title`` -> (1, "Topic title")."""
-    if not line[:1].isdecimal():
+    if not line[:1].isdigit():  # (isdigit: native to mypyc, and takes every \d)
         return None  # most lines: no regex run
     m = _NUMBERED.fullmatch(line)
     return (int(m.group(1)), m.group(2)) if m else None
@@ -61,12 +61,12 @@ def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
     # The times and what is between them are brackets, commas, colons, digits and
     # spaces: the search need only start where the last other character is.
     head = text.rstrip(_TIME_CHARS)
-    while head and not head[-1].isascii() and (head[-1].isdecimal() or head[-1].isspace()):
+    while head and ord(head[-1]) > 127 and (head[-1].isdigit() or head[-1].isspace()):
         head = head[:-1].rstrip(_TIME_CHARS)
     m = _TRAILING_TIMES.search(text, len(head))
     if m is None:
         return text, []
-    stamps = [timestamp(t.group()) for t in _ONE_TIME.finditer(m.group())]
+    stamps = [timestamp(t) for t in _ONE_TIME.findall(m.group())]
     return text[: m.start()].rstrip(), stamps
 
 
@@ -99,9 +99,9 @@ def label_insight(text: str) -> Insight:
     body, stamps = trailing_timestamps(text)
     q = quote(body)
     if q is not None:
-        return Insight(None, q[0], speaker=q[1], timestamps=stamps)
+        return Insight(None, q[0], q[1], stamps)  # (title, text, speaker, timestamps)
     label, rest = split_label(body)
-    return Insight(label, rest, timestamps=stamps)
+    return Insight(label, rest, None, stamps)
 
 
 def ends_sentence(text: str) -> bool:

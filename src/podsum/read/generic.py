@@ -59,7 +59,7 @@ def _may_be(line: str, first: frozenset[str], last: frozenset[str]) -> bool:
     lookup of each end character instead of the strips, case folds and lookups that
     most lines would fail. Non-ASCII ends (an emoji, "ſ") are left to the full test."""
     a, z = line[0], line[-1]
-    return (a in first or not a.isascii()) and (z in last or not z.isascii())
+    return (a in first or ord(a) > 127) and (z in last or ord(z) > 127)
 
 
 # The ASCII characters ``str.strip`` and ``str.split`` take for whitespace.
@@ -215,14 +215,14 @@ def _md_text(line: str) -> str | None:
 
 def _lead_time_match(text: str) -> re.Match[str] | None:
     """``_LEAD_TIME.fullmatch``, run only on text that opens like a time."""
-    if not text or not (text[0] in "[(" or text[0].isdecimal()):
+    if not text or not (text[0] in "[(" or text[0].isdigit()):
         return None
     return _LEAD_TIME.fullmatch(text)
 
 
 def _trail_time_match(text: str) -> re.Match[str] | None:
     """``_TRAIL_TIME.fullmatch``, run only on text that ends like a time."""
-    if not text or not (text[-1] in "])" or text[-1].isdecimal()):
+    if not text or not (text[-1] in "])" or text[-1].isdigit()):
         return None
     return _TRAIL_TIME.fullmatch(text)
 
@@ -242,13 +242,13 @@ def _by_match(line: str) -> re.Match[str] | None:
 
 
 def _episode_line(text: str) -> re.Match[str] | None:
-    if text[:1] not in _EPISODE_FIRST or not text[-1:].isdecimal():
+    if text[:1] not in _EPISODE_FIRST or not text[-1:].isdigit():
         return None
     return _EPISODE_LINE.fullmatch(text)
 
 
 def _is_lone_number(line: str) -> bool:
-    return len(line) <= 3 and line[:1].isdecimal() and _LONE_NUMBER.fullmatch(line) is not None
+    return len(line) <= 3 and line[:1].isdigit() and _LONE_NUMBER.fullmatch(line) is not None
 
 
 def _speaker_line(line: str) -> re.Match[str] | None:
@@ -259,7 +259,7 @@ def _speaker_turn(line: str) -> bool:
     if ":" not in line:
         return False
     c = line[:1]
-    if not (c in "[(" or c.isdecimal() or "A" <= c <= "Z"):
+    if not (c in "[(" or c.isdigit() or "A" <= c <= "Z"):
         return False
     return _SPEAKER_TURN.match(line) is not None
 
@@ -439,7 +439,7 @@ def _heading(line: str) -> _Heading | None:
         return None
     text = text.strip().strip("*_").strip()
     emoji: str | None = None
-    if text and not text[0].isascii():
+    if text and ord(text[0]) > 127:
         emoji, text = values.split_emoji(text)
     text = text.rstrip(":：").rstrip()
     declared: int | None = None
@@ -702,11 +702,12 @@ def _split_names(text: str) -> list[str]:
             depth = max(depth - 1, 0)
         elif depth == 0:
             sep = 0
+            # (``ch == " "`` first: mypyc runs it natively, not ``startswith`` at ``i``)
             if ch in ",;":
                 sep = 1
-            elif text.startswith(" & ", i):
+            elif ch == " " and text.startswith(" & ", i):
                 sep = 3
-            elif text.startswith(" and ", i):
+            elif ch == " " and text.startswith(" and ", i):
                 sep = 5
             if sep:
                 parts.append(text[start:i])
@@ -898,12 +899,13 @@ def _chapter_line(text: str) -> Chapter | None:
     m = _lead_time_match(text)
     if m is not None:
         start, end = m.group(1), m.group(2)
+        # (title, start, start_seconds, end, end_seconds): positional, no dict of keywords
         return Chapter(
-            title=_plain(m.group(3)),
-            start=start,
-            start_seconds=values.parse_timestamp(start),
-            end=end,
-            end_seconds=values.parse_timestamp(end) if end else None,
+            _plain(m.group(3)),
+            start,
+            values.parse_timestamp(start),
+            end,
+            values.parse_timestamp(end) if end else None,
         )
     m = _trail_time_match(text)
     if m is not None:

@@ -87,6 +87,7 @@ _LABEL: Final = re.compile(r"(Date|Published|Host\(s\)|Hosts?|Guests?):\s*")
 _PAREN: Final = re.compile(r"\([^()]*\)")
 _NAME_SEP: Final = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
 _ABOUT: Final = re.compile(r"(.+?)\s*\((.+)\)")
+_HIDDEN: Final = re.compile(r"\x00(\d+)\x00")  # a parenthesis _people set aside
 _TIME: Final = b.TIME
 _RANGE_LINE: Final = re.compile(
     rf"(?:Timestamps?:\s*)?[\[(]?\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]?", re.IGNORECASE
@@ -498,12 +499,15 @@ def _people(text: str, role: str) -> list[Person]:
         kept.append(m.group())
         return f"\x00{len(kept) - 1}\x00"
 
-    masked = _PAREN.sub(hide, text.strip().rstrip(",;&").strip())
+    masked = text.strip().rstrip(",;&").strip()
+    if "(" in masked:
+        masked = _PAREN.sub(hide, masked)
     if masked.endswith(" and"):
         masked = masked[:-4]
     out: list[Person] = []
     for part in _NAME_SEP.split(masked):
-        part = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], part)
+        if "\x00" in part:
+            part = _HIDDEN.sub(lambda m: kept[int(m.group(1))], part)
         person = _person(part, role)
         if person is not None:
             out.append(person)
@@ -515,7 +519,7 @@ def _person(text: str, role: str, *, dash_about: bool = False) -> Person | None:
     text = text.strip()
     if not text or text.casefold() in ("none", "n/a", "-"):
         return None
-    m = _ABOUT.fullmatch(text)
+    m = _ABOUT.fullmatch(text) if text.endswith(")") else None
     if m is not None:
         return Person(m.group(1).strip(), role, m.group(2).strip())
     pieces = _DASH.split(text, maxsplit=1) if dash_about else [text]
