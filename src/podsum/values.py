@@ -78,13 +78,15 @@ def parse_date(text: str) -> str | None:
     m = _DATE_WORDS.fullmatch(text)
     try:
         if m:
-            month = _MONTHS.get(m.group(1).lower())
+            name, day, year = m.groups()  # (one call for the three groups)
+            month = _MONTHS.get(name.lower())
             if month is None:
                 return None
-            return _dt.date(int(m.group(3)), month, int(m.group(2))).isoformat()
+            return _dt.date(int(year), month, int(day)).isoformat()
         m = _DATE_ISO.fullmatch(text)
         if m:
-            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            year, month_digits, day = m.groups()
+            return _dt.date(int(year), int(month_digits), int(day)).isoformat()
     except ValueError:
         return None
     return None
@@ -97,8 +99,10 @@ def parse_views(text: str) -> int | None:
     m = _VIEWS.fullmatch(text)
     if not m:
         return None
-    number, unit = m.group(1), m.group(2)
+    number, unit = m.groups()
     scale = _SCALE[unit.lower() if unit else None]
+    if len(number) <= 18 and number.isdigit() and number.isascii():
+        return int(number) * scale  # a whole count: what the Decimal product gives
     if scale == 1 or ("," in number and "." not in number):
         number = number.replace(",", "")  # thousands separators
     else:

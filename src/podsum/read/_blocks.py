@@ -80,10 +80,22 @@ def split_label(text: str) -> tuple[str | None, str]:
     colon = text.find(":")
     if not 0 < colon <= 100:
         return None, text  # the label is what comes before the first colon
-    m = _LABEL.fullmatch(text)
-    if m is None or ends_sentence(m.group(1)) or "http" in m.group(1):
+    if "\n" in text:  # (never in a line) the regex says what it means
+        m = _LABEL.fullmatch(text)
+        if m is None:
+            return None, text
+        label, body = m.group(1), m.group(2)
+    else:
+        # What _LABEL matches, read with string methods: the text before the first colon,
+        # then one space or more and the rest.
+        after = text[colon + 1 :]
+        body = after.lstrip()
+        if not body or len(body) == len(after):
+            return None, text
+        label = text[:colon]
+    if ends_sentence(label) or "http" in label:
         return None, text
-    return m.group(1).strip(), m.group(2).strip()
+    return label.strip(), body.strip()
 
 
 def quote(text: str) -> tuple[str, str] | None:
