@@ -137,7 +137,7 @@ def page_starts(page: Page) -> list[int]:
     for i, line in enumerate(lines):
         if _head_at(lines, i):
             start = i
-        elif _TITLE_LINE.fullmatch(line):
+        elif " | " in line and line[-1:].isdigit() and _TITLE_LINE.fullmatch(line):
             prev = _blocks.prev_nonblank(lines, i)
             if prev is not None and _head_at(lines, prev):
                 continue
@@ -181,7 +181,11 @@ def parse(page: Page) -> Summary:
 
 
 def _is_content(line: str) -> bool:
-    return line in _KIND or _RANGE.match(line) is not None or _ANSWER_END.search(line) is not None
+    return (
+        line in _KIND
+        or (line[:1].isdigit() and _RANGE.match(line) is not None)
+        or ("in transcript" in line and _ANSWER_END.search(line) is not None)
+    )
 
 
 def _head(page: Page, end: int) -> Summary:
@@ -339,12 +343,13 @@ def _faq(s: Summary, page: Page, heading: str, a: int, b: int) -> None:
     current: list[str] = []
     for line in page.lines[a:b]:
         pos = 0
-        for m in _ANSWER_END.finditer(line):
-            if line[pos : m.start()].strip():
-                current.append(line[pos : m.start()].strip())
-            chunks.append((current, _blocks.timestamp(m.group(1))))
-            current = []
-            pos = m.end()
+        if "in transcript" in line:  # in every mark: most lines are not searched at all
+            for m in _ANSWER_END.finditer(line):
+                if line[pos : m.start()].strip():
+                    current.append(line[pos : m.start()].strip())
+                chunks.append((current, _blocks.timestamp(m.group(1))))
+                current = []
+                pos = m.end()
         rest = line[pos:].strip()
         if rest or (pos == 0 and current):
             current.append(rest)  # a blank line keeps paragraphs apart in an answer
