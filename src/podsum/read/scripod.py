@@ -101,7 +101,17 @@ def _header_at(lines: list[str], d: int, start: int, end: int) -> _Header | None
 
 
 def _headers(page: Page, start: int = 0, end: int | None = None) -> list[_Header]:
-    """Every ``title / show / date / show`` block in ``lines[start:end]``."""
+    """Every ``title / show / date / show`` block in ``lines[start:end]`` (those of the
+    whole page found once: detection, page starts and parsing all ask)."""
+    if start == 0 and end is None:
+        found = page.memo.get(NAME)
+        if not isinstance(found, list):
+            found = page.memo[NAME] = _find_headers(page, 0, None)
+        return found
+    return _find_headers(page, start, end)
+
+
+def _find_headers(page: Page, start: int, end: int | None) -> list[_Header]:
     lines = page.lines
     stop = len(lines) if end is None else end
     found = []
@@ -218,11 +228,12 @@ def _highlights(
         if not line:
             items.append((i, ""))
             continue
-        m = _TIME_THEN_TEXT.fullmatch(line)
+        # (each regex only where it can match: a time first, or a digit last)
+        m = _TIME_THEN_TEXT.fullmatch(line) if line[0].isdigit() else None
         if m is not None and values.parse_timestamp(m.group(1)) is not None:
             items += [(i, m.group(1)), (i, m.group(2))]
             continue
-        m = _TEXT_THEN_TIME.fullmatch(line)
+        m = _TEXT_THEN_TIME.fullmatch(line) if line[-1].isdigit() else None
         if m is not None and values.parse_timestamp(m.group(2)) is not None:
             items += [(i, m.group(1)), (i, m.group(2))]
             continue
@@ -245,7 +256,8 @@ def _highlights(
             else:
                 parts.append(text)
         if parts:
-            insights.append(Insight(None, " ".join(parts), timestamps=[_blocks.timestamp(at)]))
+            # (title, text, speaker, timestamps): positional, no dict of keywords
+            insights.append(Insight(None, " ".join(parts), None, [_blocks.timestamp(at)]))
         else:
             extra.append((i, at))
     return tldr, insights
@@ -274,7 +286,7 @@ def _chapters(lines: list[str], a: int, b: int, extra: list[tuple[int, str]]) ->
             found.append((pending, Chapter(lines[pending])))
             pending = None
         next_is_time = k + 1 < len(idx) and _blocks.is_time(lines[idx[k + 1]])
-        m = None if next_is_time else _TITLE_THEN_TIME.fullmatch(line)
+        m = None if next_is_time or not line[-1].isdigit() else _TITLE_THEN_TIME.fullmatch(line)
         if m is not None and values.parse_timestamp(m.group(2)) is not None:
             found.append((i, _chapter(m.group(1).strip(), m.group(2))))
         else:
@@ -295,4 +307,4 @@ def _chapters(lines: list[str], a: int, b: int, extra: list[tuple[int, str]]) ->
 
 
 def _chapter(title: str, at: str) -> Chapter:
-    return Chapter(title, start=at, start_seconds=values.parse_timestamp(at))
+    return Chapter(title, at, values.parse_timestamp(at))  # (title, start, start_seconds)
