@@ -145,6 +145,9 @@ _CHROME_ANYWHERE: Final = re.compile(
 _CHROME_HEADS: Final = frozenset(
     ("(c", "co", "sk", "po", "si", "su", "li", "wa", "fo", "av", "ho", "mo")
 )
+_CHROME_START_FIRST: Final = frozenset(h[0] for h in _CHROME_HEADS) | frozenset(
+    h[0].upper() for h in _CHROME_HEADS
+)
 # Every phrase of _CHROME_ANYWHERE has "coo" or "rved" in it (letters with no such case).
 # A page has "cookie" or "rved" for any to match, in UTF-8, "k" perhaps as the Kelvin sign
 # and "i" as "İ" or "ı". (Regexes: faster than ``in`` for a needle of several characters.)
@@ -392,13 +395,14 @@ def _find_blocks(lines: Sequence[str], extra: dict[int, str]) -> tuple[list[_Blo
             if blocks:  # neither kind of heading: the block's text
                 blocks[-1].body.append(i)
             continue
-        h = _heading(line)
+        md = _md_text(line) if line[0] == "#" else None  # (found once for both tests)
+        h = _heading_md(line, md)
         if h is not None:
             if not blocks:
                 first = i
             caps = caps or (h.title.isupper() and h.kind != _TLDR)
             blocks.append(_Block(i, h))
-        elif blocks and _other_heading(line, caps, blocks[-1]):
+        elif blocks and _other_heading_md(line, caps, blocks[-1], md):
             blocks.append(_Block(i, None))
         elif blocks:
             blocks[-1].body.append(i)
@@ -431,9 +435,13 @@ def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
 def _heading(line: str) -> _Heading | None:
     """The vocabulary heading a line is, in any case, with or without ``#``, ``**``, a
     leading emoji, a trailing colon or a count ``(5)``."""
+    return _heading_md(line, _md_text(line) if line[:1] == "#" else None)
+
+
+def _heading_md(line: str, md: str | None) -> _Heading | None:
+    """``_heading``, given the line's Markdown heading text (None: it is none)."""
     if len(line) > 60:
         return None
-    md = _md_text(line) if line[:1] == "#" else None
     text = md if md is not None else line
     if not text or not _may_be(text, _HEAD_FIRST, _HEAD_LAST):
         return None
@@ -454,7 +462,13 @@ def _heading(line: str) -> _Heading | None:
 def _other_heading(line: str, caps: bool, current: _Block) -> bool:
     """A heading outside the vocabulary (``## Installation``, ``Links``, ``SPONSORS``):
     it ends the block before it and its own lines are not the summary's."""
-    if line.startswith("#") and _md_text(line) is not None:
+    md = _md_text(line) if line.startswith("#") else None
+    return _other_heading_md(line, caps, current, md)
+
+
+def _other_heading_md(line: str, caps: bool, current: _Block, md: str | None) -> bool:
+    """``_other_heading``, given the line's Markdown heading text (None: it is none)."""
+    if md is not None:
         return True
     if _may_be(line, _OTHER_FIRST, _OTHER_LAST) and _key(line) in _OTHER_HEADINGS:
         return True
@@ -488,9 +502,11 @@ def _is_chrome(line: str, anywhere: bool = True) -> bool:
         and line.casefold() in _CHROME
     ):
         return True
-    head = line[:2]
-    if (not head.isascii() or head.lower() in _CHROME_HEADS) and _CHROME_START.match(line):
-        return True
+    first = line[0]
+    if first in _CHROME_START_FIRST or ord(first) > 127:
+        head = line[:2]
+        if (not head.isascii() or head.lower() in _CHROME_HEADS) and _CHROME_START.match(line):
+            return True
     if not anywhere:
         return False
     low = line.lower()
