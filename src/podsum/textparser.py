@@ -278,14 +278,15 @@ def _meta(text: str) -> _Meta | None:
     if "|" not in text:
         return None
     cells = [c for c in (c.strip() for c in text.split("|")) if c]
-    fieldish = sum(1 for c in cells if _fieldish(c))
+    kinds = [_fieldish(c) for c in cells]
+    fieldish = kinds.count(True)
     if len(cells) - fieldish > 1 or fieldish < (1 if text[0] == "|" else 2):
         return None  # a title with pipes in it, not a meta line: no regex run
     meta = _Meta()
     known = 0
     unknown: list[str] = []
-    for cell in cells:
-        if not _fieldish(cell):
+    for cell, maybe_field in zip(cells, kinds, strict=True):
+        if not maybe_field:
             unknown.append(cell)  # not a date, views or duration: skip their regexes
         elif meta.published is None and values.looks_like_date(cell):
             meta.published = cell  # validated later, with a warning if impossible

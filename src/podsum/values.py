@@ -71,6 +71,18 @@ def looks_like_date(text: str) -> bool:
     return _DATE_ISO.fullmatch(text) is not None
 
 
+_TWO_DIGITS: Final = [f"{n:02d}" for n in range(13)]
+_MONTH_DAYS: Final = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_real_date(year: int, month: int, day: int) -> bool:
+    """What ``datetime.date`` accepts (years 1-9999 of the Gregorian calendar)."""
+    if not (1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month]):
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return month != 2 or day <= 28 or leap
+
+
 def parse_date(text: str) -> str | None:
     """``July 31, 2025``, ``Jul 31, 2025`` or ``2025-07-31`` -> ``2025-07-31``."""
     if not _may_be_date(text):
@@ -82,10 +94,17 @@ def parse_date(text: str) -> str | None:
             month = _MONTHS.get(name.lower())
             if month is None:
                 return None
+            if text.isascii():  # the ISO date from the digits as written, once checked
+                if not _is_real_date(_ascii_int(year), month, _ascii_int(day)):
+                    return None
+                return f"{year}-{_TWO_DIGITS[month]}-{day if len(day) == 2 else '0' + day}"
             return _dt.date(int(year), month, int(day)).isoformat()
         m = _DATE_ISO.fullmatch(text)
         if m:
             year, month_digits, day = m.groups()
+            if text.isascii():  # already the ISO date, once checked
+                real = _is_real_date(_ascii_int(year), _ascii_int(month_digits), _ascii_int(day))
+                return text if real else None
             return _dt.date(int(year), int(month_digits), int(day)).isoformat()
     except ValueError:
         return None

@@ -141,7 +141,7 @@ _CHROME_ANYWHERE: Final = re.compile(
 )
 # Cheap tests that rule those regexes out for nearly every line. An ASCII character
 # matches a letter under IGNORECASE only as its upper or lower case; the non-ASCII
-# characters that match one ("ſ", "K", "İ", "ı") send a line on to the regex.
+# characters that match one ("ſ", "K", "İ", "ı") send a line on to the regex.
 _CHROME_HEADS: Final = frozenset(
     ("(c", "co", "sk", "po", "si", "su", "li", "wa", "fo", "av", "ho", "mo")
 )
