@@ -3,7 +3,8 @@ run, on the same machine, so a noisy shared machine moves both sides together.
 
     make bench                      # or: .venv/bin/python benchmarks/run.py [--write]
 
---write also rewrites benchmarks/RESULTS.md. Timings are minima over repeats (the least
+--write also rewrites benchmarks/RESULTS.md (benchmarks/pages.py: the same against each
+fixture page, page by page). Timings are minima over repeats (the least
 disturbed run), except cold starts (median of runs, since start-up noise is real cost).
 """
 
