@@ -3,7 +3,8 @@ run, on the same machine, so a noisy shared machine moves both sides together.
 
     make bench                      # or: .venv/bin/python benchmarks/run.py [--write]
 
---write also rewrites benchmarks/RESULTS.md. Timings are minima over repeats (the least
+--write also rewrites benchmarks/RESULTS.md (benchmarks/pages.py: the same against each
+fixture page, page by page). Timings are minima over repeats (the least
 disturbed run), except cold starts (median of runs, since start-up noise is real cost).
 """
 
@@ -183,18 +184,21 @@ def html_parse(pages: list[Path]) -> dict[str, float]:
 
 
 def cold_start(runs: int = 21) -> dict[str, float]:
-    def median(cmd: list[str]) -> float:
-        times = []
-        for _ in range(runs):
+    """Median wall time of each command, the three run in turn (bare, parse, show, bare,
+    ...) so that a change in machine load hits all three alike."""
+    page = str(SEED)
+    cmds = {
+        "bare": [sys.executable, str(HERE / "bare_typer.py"), page],
+        "parse": [PODSUM, "parse", page],
+        "show": [PODSUM, "show", page],
+    }
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
             t = time.perf_counter()
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-            times.append(time.perf_counter() - t)
-        return statistics.median(times)
-
-    page = str(SEED)
-    bare = median([sys.executable, str(HERE / "bare_typer.py"), page])
-    parse = median([PODSUM, "parse", page])
-    show = median([PODSUM, "show", page])
+            times[name].append(time.perf_counter() - t)
+    bare, parse, show = (statistics.median(times[name]) for name in cmds)
     return {
         "bare_typer_ms": bare * 1e3,
         "parse_ms": parse * 1e3,

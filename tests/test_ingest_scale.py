@@ -207,4 +207,4 @@ def test_ingest_of_a_big_json_lines_file(tmp_path: Path, lines: list[str]) -> No
     assert proc.returncode == parsed.returncode == 1
     assert proc.stderr == parsed.stderr
     assert proc.stderr.decode().startswith(f"podsum: {path}: line 8: ")
-    assert proc.stdout.decode() == "2498 new, 0 already there, 1 failed\n"
+    assert proc.stdout.decode() == "2498 new, 0 updated, 0 unchanged, 1 failed\n"

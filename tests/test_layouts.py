@@ -11,7 +11,7 @@ import podsum
 from conftest import FIXTURES, fixture_pages, page_id
 from podsum.api import detect_kind
 from podsum.decode import decode_bytes
-from podsum.read import LAYOUTS, detect_layouts
+from podsum.read import _GATES, LAYOUTS, detect_layouts, reader
 
 
 def _text_of(page: Path) -> str:
@@ -52,3 +52,13 @@ def test_layouts_lists_every_reader_in_order() -> None:
 def test_unknown_layout_is_refused_with_the_names() -> None:
     with pytest.raises(podsum.ParseError, match="choose from better, signalcast"):
         podsum.parse("anything", layout="nosuch")
+
+
+@pytest.mark.parametrize("layout", sorted(_GATES))
+def test_the_registry_knows_each_readers_gate(layout: str) -> None:
+    # The registry asks a reader only when a line of its GATE is on the page.
+    assert _GATES[layout] == reader(layout).GATE
+
+
+def test_every_reader_but_atmes_and_generic_has_a_gate() -> None:
+    assert set(_GATES) == set(LAYOUTS) - {"atmes", "generic"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from .decode import decode_bytes
 from .errors import ParseError
@@ -19,7 +19,7 @@ from .sanitise import sanitise
 if TYPE_CHECKING:
     from .read import LayoutInfo
 
-_HTML_START = re.compile(
+_HTML_START: Final = re.compile(
     r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|section|article"
     r"|main|header|nav|span|h[1-6]|title|ul|table)\b",
     re.IGNORECASE | re.DOTALL,
@@ -61,8 +61,8 @@ class PartialParseError(ParseError):
 
 # Text that can only be JSON: an object opening with a key (or empty), an array of
 # objects or arrays. A text page may open with "[Podcast] ..."; it never opens like this.
-_JSON_START = re.compile(r'\s*(?:\{\s*["}]|\[\s*[\[{\]])')
-_TOO_MANY_DIGITS = re.compile(r"value has (\d+) digits")
+_JSON_START: Final = re.compile(r'\s*(?:\{\s*["}]|\[\s*[\[{\]])')
+_TOO_MANY_DIGITS: Final = re.compile(r"value has (\d+) digits")
 
 # (where, value, why it could not be read): "line 3" or "record 2" ("" for a lone
 # document), and an error message instead of a value for JSON that did not parse.
@@ -88,6 +88,10 @@ def _json_lines(text: str) -> list[_Entry] | None:
     holds a whole podsum record (then this is JSON Lines with some lines broken)."""
     lines = text.split("\n")  # not splitlines: U+2028 may stand raw inside a JSON string
     if len(lines) < 2:
+        return None
+    # A record is an object: some line opens with "{" (after JSON's own spaces). A text
+    # page that opens with "[" has none, and is not parsed line by line for nothing.
+    if not any(line.lstrip(" \t\r").startswith("{") for line in lines):
         return None
     entries: list[_Entry] = []
     has_record = False
@@ -295,7 +299,7 @@ def _parse_all(
         page_text, canonical = html_to_text_and_url(text)
         found = read_text(page_text, source("html"), layout)
         url = url or canonical
-    elif "\x00" in text:
+    elif _has_nul(data, text, encoding):
         raise ParseError("binary data, not a text page")
     else:
         found = read_text(text, source("text"), layout)
@@ -303,6 +307,14 @@ def _parse_all(
         for s in found:
             s.url = url
     return found
+
+
+def _has_nul(data: str | bytes, text: str, encoding: str) -> bool:
+    """Whether the decoded text has a NUL character: in these encodings it is a zero byte,
+    and bytes are searched faster than a text of wide characters."""
+    if isinstance(data, bytes) and encoding in ("utf-8", "utf-8-sig", "windows-1252"):
+        return b"\x00" in data
+    return "\x00" in text
 
 
 __all__ = ["ParseError", "PartialParseError", "detect_kind", "layouts", "parse", "parse_all"]

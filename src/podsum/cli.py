@@ -1183,7 +1183,7 @@ def main() -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
-    from .ingest import Interrupted, catch_ctrl_c
+    from .interrupt import Interrupted, catch_ctrl_c
 
     catch_ctrl_c()  # Ctrl-C: one line and exit 130, never a traceback or silence
     try:

@@ -59,6 +59,9 @@ _TRUSTED_GUESSES = frozenset(
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
 
 
+_BOM_LEADS = frozenset(bom[:1] for bom, _ in _BOMS)
+
+
 def _sniff_bom(data: bytes) -> tuple[str, int] | None:
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -79,7 +82,7 @@ _UNASSIGNED_BYTE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Return (text, encoding name). ``declared`` (HTTP header, <meta>) wins after a BOM."""
-    bom = _sniff_bom(data)
+    bom = _sniff_bom(data) if data[:1] in _BOM_LEADS else None
     if bom:
         name, skip = bom
         try:

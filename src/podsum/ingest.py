@@ -8,8 +8,8 @@ read in pieces by all the workers (``pieces``) instead of whole by one.
 
 Ctrl-C reaches every process of the terminal's foreground group. Worker processes
 ignore it and die with their parent (even one killed with ``kill -9``); the parent
-closes ``parse_many``, which ends them, and says what it committed. ``Interrupted`` is
-what Ctrl-C raises once the command line has called ``catch_ctrl_c``.
+closes ``parse_many``, which ends them, and says what it committed (Ctrl-C itself:
+``podsum.interrupt``).
 """
 
 from __future__ import annotations
@@ -19,13 +19,16 @@ import signal
 import stat
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import PodsumError
+
+# Ctrl-C's pieces, named here too for the ingest command.
+from .interrupt import Interrupted as Interrupted
+from .interrupt import ctrl_c_deferred as ctrl_c_deferred
+from .interrupt import ctrl_c_ignored as ctrl_c_ignored
 from .pieces import PIECE_BYTES, Failures, Piece, plan, read_piece
 from .sources import is_url
 
@@ -91,56 +94,7 @@ class Survey:
     pieces: dict[str, list[Piece]] = field(default_factory=dict)
 
 
-# --- Ctrl-C -----------------------------------------------------------------------------
-
-
-class Interrupted(BaseException):
-    """Ctrl-C. Not a KeyboardInterrupt, which the command-line framework turns into a
-    silent exit 130: this one reaches ``cli.main``, which prints one line."""
-
-
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted
-
-
-def catch_ctrl_c() -> None:
-    """Make Ctrl-C raise ``Interrupted``, unless SIGINT is ignored (``nohup``, a
-    background job of a script), which stays so."""
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _raise_interrupted)
-
-
-@contextmanager
-def _sigint(handler: Any) -> Iterator[Any]:
-    """Handle SIGINT with ``handler`` for the block; yields the handler it replaced
-    (None off the main thread, which alone sees Ctrl-C and keeps its own)."""
-    try:
-        previous = signal.signal(signal.SIGINT, handler)
-    except ValueError:
-        yield None
-        return
-    try:
-        yield previous
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-@contextmanager
-def ctrl_c_deferred() -> Iterator[None]:
-    """Hold Ctrl-C until the block is done, then raise it: a chunk is committed and
-    counted as one, and a worker never sees Ctrl-C before it ignores it."""
-    held: list[int] = []
-    with _sigint(lambda signum, frame: held.append(signum)) as previous:
-        yield
-    if held and callable(previous):
-        previous(signal.SIGINT, None)
-
-
-@contextmanager
-def ctrl_c_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C for the block (the clean-up after the first one)."""
-    with _sigint(signal.SIG_IGN):
-        yield
+# --- the worker processes ---------------------------------------------------------------
 
 
 def _die_with_parent(parent: int) -> None:

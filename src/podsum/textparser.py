@@ -26,8 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple, overload
+from typing import Final, NamedTuple, overload
 
 from . import values
 from .errors import ParseError
@@ -40,11 +39,11 @@ from .repair import (
     strip_escapes,
 )
 
-_TLDR = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
-_BOTTOM = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
-_MORE_FROM = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
-_VIEW_ALL = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
-_YEAR = re.compile(r"\d{4}")
+_TLDR: Final = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
+_BOTTOM: Final = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
+_MORE_FROM: Final = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
+_VIEW_ALL: Final = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
+_YEAR: Final = re.compile(r"\d{4}")
 
 
 def _fieldish(cell: str) -> bool:
@@ -56,8 +55,24 @@ def _fieldish(cell: str) -> bool:
     return ("," in cell or "-" in cell) and _YEAR.search(cell) is not None
 
 
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
-_MAX_VIEWS = 2**53  # beyond this a JSON reader or SQLite would mangle the number
+_ENDS: Final = ".!?…。！？"
+_CLOSERS: Final = "\"'”’»)]"
+
+
+def ends_sentence(text: str) -> bool:
+    """The text ends a sentence: ``.``, ``!``, ``?`` (or ``…``, ``。``, ``！``, ``？``) and
+    then nothing but closing quotes and brackets (and a final newline).
+
+    What a regex search for one of those, closers and the end would say, read from the
+    end with string methods: a search would try every position of the text.
+    """
+    if text.endswith("\n"):
+        text = text[:-1]  # ``$`` matches before a final newline too
+    text = text.rstrip(_CLOSERS)
+    return text != "" and text[-1] in _ENDS
+
+
+_MAX_VIEWS: Final = 2**53  # beyond this a JSON reader or SQLite would mangle the number
 
 Line = tuple[int, str]  # (1-based line number, text); text "" for a blank line
 
@@ -106,13 +121,24 @@ class _Numbered(Sequence[Line]):
             yield (first + j, lines[j])
 
 
-@dataclass(slots=True)
 class _Meta:
-    category: str | None = None
-    published: str | None = None
-    views: int | None = None
-    duration: str | None = None
-    duration_seconds: int | None = None
+    """What a meta line says. (Plain classes here and in the readers, not dataclasses:
+    mypyc compiles their constructors, where a dataclass's ``__init__`` runs as Python.)"""
+
+    __slots__ = ("category", "duration", "published", "views")
+
+    def __init__(self) -> None:
+        self.category: str | None = None
+        self.published: str | None = None
+        self.views: int | None = None
+        self.duration: str | None = None
+
+
+# Every kind of mojibake ``fix_mojibake`` repairs has a character from one of these
+# ranges in it: a UTF-8 lead byte read as windows-1252 (Â-ô) or windows-1253 (Greek
+# letters, Ò), or the "π" of lossy mojibake. A line without one comes back from it as
+# it went in, so the search, cheaper than its own, is run first.
+_MOJIBAKE_LEAD: Final = re.compile("[\u00c2-\u00f4\u0370-\u03ff]")
 
 
 def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
@@ -131,7 +157,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
         # Repaired in place; the lines as they were are kept only for the lossy check.
         raw = lines[:] if "π" in text else lines
         for i, ln in enumerate(lines):
-            if not ln.isascii():
+            if not ln.isascii() and _MOJIBAKE_LEAD.search(ln):
                 lines[i] = fix_mojibake(ln)
         if "π" in text:  # the lead byte of an emoji, after a lossy ISO-8859-7 reading
             lines, dropped = drop_lossy_remnants(raw, lines)
@@ -144,7 +170,8 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 for i in dropped
             )
     dirty_line = None
-    if not "".join(lines).isprintable():
+    joined = "".join(lines)
+    if not _printable(joined):
         # Some line has a control, bidi, tab, non-breaking space or joiner in it.
         for i, line in enumerate(lines):
             if not line.isprintable():
@@ -152,6 +179,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 if removed and dirty_line is None:
                     dirty_line = i + 1
                 lines[i] = normalise_spaces(line)
+        joined = "".join(lines)
     if escaped or dirty_line is not None:
         warnings.append(
             ParseWarning(
@@ -161,10 +189,25 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
             )
         )
     # In place: a second list of a page of newlines would double what parsing it takes.
+    doubled = _DOUBLE_SPACE.search(joined) is not None  # one search, not one a line
     for i, ln in enumerate(lines):
         if ln:
-            lines[i] = normalise_spaces(ln).strip() if "  " in ln else ln.strip()
+            lines[i] = normalise_spaces(ln).strip() if doubled and "  " in ln else ln.strip()
     return lines
+
+
+# (A regex finds two spaces faster than ``in`` does: it skips to each space at C speed.)
+_DOUBLE_SPACE: Final = re.compile("  ")
+# The printable ASCII characters, as bytes.
+_PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
+
+
+def _printable(text: str) -> bool:
+    """``text.isprintable()``, for ASCII text the fast way: as bytes, which a
+    ``bytes.translate`` that deletes the printable ones leaves empty."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return text.isprintable()
 
 
 class Marker(NamedTuple):
@@ -176,11 +219,11 @@ class Marker(NamedTuple):
 
 
 # Cheap tests first: two characters at the start or three at the end of a line.
-_HEADS = frozenset(("TL", "Tl", "tl", "Bo", "bo", "BO", "Mo", "mo", "MO"))
-_TAILS = frozenset(("hts", "HTS", "ght", "GHT"))  # insights, insight
+_HEADS: Final = frozenset(("TL", "Tl", "tl", "Bo", "bo", "BO", "Mo", "mo", "MO"))
+_TAILS: Final = frozenset(("hts", "HTS", "ght", "GHT"))  # insights, insight
 # Then the full marker: starts like one of these or ends like "insights".
-_MARKER_STARTS = ("TL", "Tl", "tl", "Bottom", "bottom", "BOTTOM", "More ", "more ", "MORE ")
-_MARKER_ENDS = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIGHT")
+_MARKER_STARTS: Final = ("TL", "Tl", "tl", "Bottom", "bottom", "BOTTOM", "More ", "more ", "MORE ")
+_MARKER_ENDS: Final = ("insights", "insight", "Insights", "Insight", "INSIGHTS", "INSIGHT")
 
 
 def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
@@ -192,7 +235,9 @@ def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
     found = []
     for i in range(start, len(cleaned)):
         line = cleaned[i]
-        if line and (line[:2] in _HEADS or line[-3:] in _TAILS):
+        if not line or (line[0] not in "TtBbMm" and line[-1] not in "sStT"):
+            continue  # one character at each end rules out most lines
+        if line[:2] in _HEADS or line[-3:] in _TAILS:
             marker = _marker(line)
             if marker is not None:
                 found.append((i, marker))
@@ -233,14 +278,15 @@ def _meta(text: str) -> _Meta | None:
     if "|" not in text:
         return None
     cells = [c for c in (c.strip() for c in text.split("|")) if c]
-    fieldish = sum(1 for c in cells if _fieldish(c))
+    kinds = [_fieldish(c) for c in cells]
+    fieldish = kinds.count(True)
     if len(cells) - fieldish > 1 or fieldish < (1 if text[0] == "|" else 2):
         return None  # a title with pipes in it, not a meta line: no regex run
     meta = _Meta()
     known = 0
     unknown: list[str] = []
-    for cell in cells:
-        if not _fieldish(cell):
+    for cell, maybe_field in zip(cells, kinds, strict=True):
+        if not maybe_field:
             unknown.append(cell)  # not a date, views or duration: skip their regexes
         elif meta.published is None and values.looks_like_date(cell):
             meta.published = cell  # validated later, with a warning if impossible
@@ -292,7 +338,7 @@ def _first_paragraph(lines: Iterable[Line], no_blanks: bool) -> tuple[list[Line]
     first, rest = groups[0], [ln for g in groups[1:] for ln in g]
     if no_blanks:
         for i, (_, t) in enumerate(first):
-            if _SENTENCE_END.search(t):
+            if ends_sentence(t):
                 return first[: i + 1], first[i + 1 :] + rest
     return first, rest
 
@@ -327,7 +373,7 @@ def _insights_by_sentences(lines: Sequence[Line]) -> list[tuple[Line, list[Line]
             title = ln
             continue
         body.append(ln)
-        if _SENTENCE_END.search(ln[1]):
+        if ends_sentence(ln[1]):
             out.append((title, body))
             title, body = None, []
     if title is not None:
@@ -424,7 +470,7 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
             while (
                 n < len(desc)
                 and desc[n][0] == desc[n - 1][0] + 1
-                and not _SENTENCE_END.search(desc[n - 1][1])
+                and not ends_sentence(desc[n - 1][1])
             ):
                 n += 1
             r.description = _join(desc[:n])
@@ -472,12 +518,21 @@ def scan(cleaned: list[str]) -> Scan:
     return Scan(metas, [mk for mk in _marker_lines(cleaned, 0) if mk[0] not in at])
 
 
+def may_be_atmes(lines: list[str]) -> bool:
+    """The cheap test before the scan: a meta line has a "|" and a section header ends
+    "insights", so a page with neither is not scanned for them."""
+    for line in lines:
+        if line and ("|" in line or (line[-1] in "sStT" and line.endswith(_MARKER_ENDS))):
+            return True
+    return False
+
+
 def is_atmes(found: Scan) -> bool:
     """The structure only an atmes page has: its meta line or an ``N insights`` header."""
     return bool(found.metas) or any(m.kind == "section" for _, m in found.markers)
 
 
-_RANK = {"meta": 0, "tldr": 1, "section": 2, "bottom": 3, "related": 4}
+_RANK: Final = {"meta": 0, "tldr": 1, "section": 2, "bottom": 3, "related": 4}
 
 
 def page_starts(cleaned: list[str], found: Scan) -> list[int]:

@@ -10,8 +10,9 @@ import datetime as _dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
-_MONTHS = {
+_MONTHS: Final = {
     name: i
     for i, names in enumerate(
         [
@@ -33,12 +34,12 @@ _MONTHS = {
     for name in names
 }
 
-_DATE_WORDS = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}), (\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_VIEWS = re.compile(
+_DATE_WORDS: Final = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}), (\d{4})")
+_DATE_ISO: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_VIEWS: Final = re.compile(
     r"(\d{1,15}(?:[.,]\d{1,3})*)\s?(thousand|million|billion|[kmb])?\s+views?", re.IGNORECASE
 )
-_SCALE = {
+_SCALE: Final = {
     None: 1,
     "k": 1_000,
     "thousand": 1_000,
@@ -47,35 +48,64 @@ _SCALE = {
     "b": 1_000_000_000,
     "billion": 1_000_000_000,
 }
-_DURATION = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})")
-_AGE = re.compile(
+_AGE: Final = re.compile(
     r"(?:(\d{1,6}) (second|minute|hour|day|week|month|year)s?|(an?) (second|minute|hour|day"
     r"|week|month|year)) ago|just now|today|yesterday",
     re.IGNORECASE,
 )
-_POINTS = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
+_POINTS: Final = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
+
+
+def _may_be_date(text: str) -> bool:
+    """The cheap test both date forms pass: at most 19 characters, a digit last."""
+    return len(text) <= 19 and text[-1:].isdigit()
 
 
 def looks_like_date(text: str) -> bool:
     """Date-shaped text, valid or not (February 30 is still meant as a date)."""
+    if not _may_be_date(text):
+        return False
     m = _DATE_WORDS.fullmatch(text)
     if m:
         return m.group(1).lower() in _MONTHS
     return _DATE_ISO.fullmatch(text) is not None
 
 
+_TWO_DIGITS: Final = [f"{n:02d}" for n in range(13)]
+_MONTH_DAYS: Final = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_real_date(year: int, month: int, day: int) -> bool:
+    """What ``datetime.date`` accepts (years 1-9999 of the Gregorian calendar)."""
+    if not (1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month]):
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return month != 2 or day <= 28 or leap
+
+
 def parse_date(text: str) -> str | None:
     """``July 31, 2025``, ``Jul 31, 2025`` or ``2025-07-31`` -> ``2025-07-31``."""
+    if not _may_be_date(text):
+        return None
     m = _DATE_WORDS.fullmatch(text)
     try:
         if m:
-            month = _MONTHS.get(m.group(1).lower())
+            name, day, year = m.groups()  # (one call for the three groups)
+            month = _MONTHS.get(name.lower())
             if month is None:
                 return None
-            return _dt.date(int(m.group(3)), month, int(m.group(2))).isoformat()
+            if text.isascii():  # the ISO date from the digits as written, once checked
+                if not _is_real_date(_ascii_int(year), month, _ascii_int(day)):
+                    return None
+                return f"{year}-{_TWO_DIGITS[month]}-{day if len(day) == 2 else '0' + day}"
+            return _dt.date(int(year), month, int(day)).isoformat()
         m = _DATE_ISO.fullmatch(text)
         if m:
-            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            year, month_digits, day = m.groups()
+            if text.isascii():  # already the ISO date, once checked
+                real = _is_real_date(_ascii_int(year), _ascii_int(month_digits), _ascii_int(day))
+                return text if real else None
+            return _dt.date(int(year), int(month_digits), int(day)).isoformat()
     except ValueError:
         return None
     return None
@@ -83,11 +113,15 @@ def parse_date(text: str) -> str | None:
 
 def parse_views(text: str) -> int | None:
     """``54.9 Thousand views`` -> 54900; ``3.4M views`` -> 3400000; ``1,234 views``."""
+    if not text[:1].isdigit():
+        return None  # the cheap test: a count opens with a digit
     m = _VIEWS.fullmatch(text)
     if not m:
         return None
-    number, unit = m.group(1), m.group(2)
+    number, unit = m.groups()
     scale = _SCALE[unit.lower() if unit else None]
+    if len(number) <= 18 and number.isdigit() and number.isascii():
+        return int(number) * scale  # a whole count: what the Decimal product gives
     if scale == 1 or ("," in number and "." not in number):
         number = number.replace(",", "")  # thousands separators
     else:
@@ -98,37 +132,75 @@ def parse_views(text: str) -> int | None:
         return None
 
 
+def _clock(text: str) -> tuple[int, int, int, bool] | None:
+    r"""(hours, minutes, seconds, whether hours are written) when ``text`` is shaped like a
+    clock time, ``(?:(\d{1,3}):)?(\d{1,2}):(\d{2})`` with ``\d`` any decimal digit, else
+    None. Split at the colons rather than matched with that regex: this runs for every
+    timestamp of a page."""
+    if len(text) > 9 or ":" not in text:
+        return None  # at most ``999:59:59``
+    parts = text.split(":")
+    if len(parts) == 3:
+        hours, minutes, seconds = parts
+        if not 1 <= len(hours) <= 3:
+            return None
+    elif len(parts) == 2:
+        hours = ""
+        minutes, seconds = parts
+    else:
+        return None
+    if not (1 <= len(minutes) <= 2 and len(seconds) == 2):
+        return None
+    # (isdigit is native to mypyc, and takes more than \d does: isdecimal decides)
+    if not (hours.isdigit() or not hours) or not minutes.isdigit() or not seconds.isdigit():
+        return None
+    if text.isascii():
+        return _ascii_int(hours), _ascii_int(minutes), _ascii_int(seconds), hours != ""
+    if not (hours + minutes + seconds).isdecimal():
+        return None
+    return int(hours or 0), int(minutes), int(seconds), hours != ""
+
+
+def _ascii_int(digits: str) -> int:
+    """``int(digits)`` for ASCII digits (or 0 for none), without parsing a string."""
+    value = 0
+    for c in digits:
+        value = value * 10 + ord(c) - 48
+    return value
+
+
 def looks_like_duration(text: str) -> bool:
-    return len(text) <= 10 and ":" in text and _DURATION.fullmatch(text) is not None
+    return len(text) <= 10 and ":" in text and _clock(text) is not None
 
 
 def parse_duration(text: str) -> int | None:
     """``1:04:21`` -> 3861, ``45:01`` -> 2701; None when minutes or seconds pass 59."""
-    m = _DURATION.fullmatch(text)
-    if not m:
+    clock = _clock(text)
+    if clock is None:
         return None
-    hours = int(m.group(1) or 0)
-    minutes, seconds = int(m.group(2)), int(m.group(3))
-    if seconds > 59 or (m.group(1) and minutes > 59):
+    hours, minutes, seconds, has_hours = clock
+    if seconds > 59 or (has_hours and minutes > 59):
         return None
     return hours * 3600 + minutes * 60 + seconds
 
 
-_SPOKEN_DURATION = re.compile(
+_SPOKEN_DURATION: Final = re.compile(
     r"(?:(\d{1,3})\s?(?:h|hrs?|hours?))?\s?(?:(\d{1,4})\s?(?:m|mins?|minutes?))?"
     r"(?:\s?(\d{1,2})\s?(?:s|secs?|seconds?))?",
     re.IGNORECASE,
 )
-_CLOCK_WORD = re.compile(r"((?:\d{1,3}:)?\d{1,3}:\d{2})\s?(?:minutes?|mins?|min|hours?)?", re.I)
-_YEARLESS = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2})")
+_CLOCK_WORD: Final = re.compile(
+    r"((?:\d{1,3}:)?\d{1,3}:\d{2})\s?(?:minutes?|mins?|min|hours?)?", re.I
+)
+_YEARLESS: Final = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2})")
 
 
 def parse_any_duration(text: str) -> int | None:
     """Every written duration form: ``1:04:21``, ``85:10 minutes``, ``64 min``, ``52m``,
     ``1h 3m``, ``5h 06m``, ``1 hour 44 minutes`` -> seconds; None for anything else."""
     text = text.strip()
-    if len(text) > 40 or not text:
-        return None
+    if len(text) > 40 or not text[:1].isdigit():
+        return None  # every form opens with a number
     m = _CLOCK_WORD.fullmatch(text)
     if m:
         return parse_duration(m.group(1))
@@ -150,7 +222,10 @@ def parse_timestamp(text: str) -> int | None:
 
 def is_yearless_date(text: str) -> bool:
     """``Mar 14`` or ``Jan 02``: a month and a day, no year (published stays null)."""
-    m = _YEARLESS.fullmatch(text.strip())
+    text = text.strip()
+    if len(text) > 13 or not text[-1:].isdigit():
+        return False  # the cheap test: at most ``September. 30``
+    m = _YEARLESS.fullmatch(text)
     return m is not None and m.group(1).lower() in _MONTHS and 1 <= int(m.group(2)) <= 31
 
 
@@ -183,7 +258,7 @@ def split_title(line: str) -> tuple[str, str | None]:
 
 # --- emoji -------------------------------------------------------------------------
 
-_JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+_JOINERS: Final = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
 
 
 def _is_emoji_char(ch: str) -> bool:

@@ -5,6 +5,9 @@ Every reader module has the same small contract:
 ``NAME``, ``DESCRIPTION``, ``MARKERS``
     its layout name, one line about it, and the lines that identify it (shown by
     ``podsum layouts``);
+``GATE`` (every reader but atmes and generic)
+    lines one of which every page it detects has: the registry asks (and imports) a
+    reader only for a page with one of them;
 ``detect(page) -> bool``
     cheap: a few set lookups of marker lines, never a parse;
 ``page_starts(page) -> list[int]``
@@ -23,14 +26,14 @@ import importlib
 import itertools
 from functools import cache
 from types import ModuleType
-from typing import Protocol, TypedDict, cast
+from typing import Final, Protocol, TypedDict, cast
 
 from ..errors import ParseError
 from ..model import ParseWarning, Source, Summary
 from ..textparser import clean_lines
 from ._page import Page
 
-LAYOUTS: tuple[str, ...] = (
+LAYOUTS: Final[tuple[str, ...]] = (
     "better",
     "signalcast",
     "longcut",
@@ -42,6 +45,61 @@ LAYOUTS: tuple[str, ...] = (
     "atmes",
     "generic",
 )
+
+
+# Each reader's GATE (generic and atmes have none): lines one of which every page the
+# reader detects has. A page is tested against them all with one set intersection, and a
+# reader is imported and asked only when one of its lines is there, so a page costs one
+# ``detect`` (and a cold start imports one reader), not nine. Kept equal to the readers'
+# own GATE by tests/test_layouts.py.
+_GATES: Final[dict[str, frozenset[str]]] = {
+    "better": frozenset(("Key Takeaway", "Episode Overview", "Key Insights")),
+    "signalcast": frozenset(
+        ("AI-Generated Summary", "Key Takeaways", "Read time", "Skip to main content", "·")
+    ),
+    "longcut": frozenset(("LongCut logo", "Topics Covered")),
+    "ulisten": frozenset(
+        (
+            "WHAT IT’S REALLY ABOUT",
+            "What it’s really about",
+            "What It’s Really About",
+            "WHAT IT'S REALLY ABOUT",
+            "What it's really about",
+            "What It's Really About",
+            "IDEAS WORTH REMEMBERING",
+            "Ideas worth remembering",
+            "Ideas Worth Remembering",
+            "CHAPTERS",
+            "Chapters",
+            "FREQUENTLY ASKED QUESTIONS",
+            "Frequently asked questions",
+            "Frequently Asked Questions",
+        )
+    ),
+    "podwave": frozenset(
+        (
+            "Key Discussion Points & Insights",
+            "Key Discussion Points & Insights:",
+            "Key Discussion Points and Insights",
+            "Key Discussion Points and Insights:",
+            "Episode Overview",
+            "Episode Overview:",
+        )
+    ),
+    "youtubeds": frozenset(
+        (
+            "YouTube Deep SummaryYouTube Deep Summary",
+            "YouTube Deep Summary",
+            "🤖 AI-Generated Summary:",
+            "Chapter-by-Chapter Deep Dive",
+            "Chapter-by-Chapter Deep Dive:",
+        )
+    ),
+    "scripod": frozenset(("Highlights", "Chapters")),
+    "episodenotes": frozenset(("The guest", "The gist", "Big reveals")),
+}
+_GATE_LINES: Final = frozenset().union(*_GATES.values())
+_GATE_LONGEST: Final = max(map(len, _GATE_LINES))  # no longer line is looked up
 
 
 class LayoutInfo(TypedDict):
@@ -84,7 +142,17 @@ def detect_layouts(text: str) -> list[str]:
 
 
 def _detected(page: Page) -> list[Reader]:
-    return [r for r in map(reader, LAYOUTS[:-1]) if r.detect(page)]
+    return [r for r in map(reader, _candidates(page)) if r.detect(page)]
+
+
+def _candidates(page: Page) -> list[str]:
+    """The layouts (generic aside, in order) whose reader may detect ``page``: atmes, and
+    those with a line of their GATE on it."""
+    there: set[str] = set()
+    for line in page.lines:  # (no list of the lines: a page may be millions of them)
+        if line and len(line) <= _GATE_LONGEST and line in _GATE_LINES:
+            there.add(line)
+    return [n for n in LAYOUTS[:-1] if n not in _GATES or not there.isdisjoint(_GATES[n])]
 
 
 def _starts(page: Page, found: list[Reader]) -> list[int]:
@@ -126,7 +194,7 @@ def _part(page: Page, a: int, b: int) -> Page:
 def _parse_one(page: Page, forced: str | None) -> Summary:
     if forced is not None:
         return reader(forced).parse(page)
-    for name in LAYOUTS[:-1]:
+    for name in _candidates(page):
         r = reader(name)
         if r.detect(page):
             return r.parse(page)

@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Final
 
-from .. import values
+from .. import textparser, values
 from ..model import Insight, Summary, Timestamp
 from ._page import Page
 
-TIME = r"\d{1,3}:\d{2}(?::\d{2})?"
-_BULLET = re.compile(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)")
-_NUMBERED = re.compile(r"(\d{1,3})[.)]\s+(\S.*)")
+TIME: Final = r"\d{1,3}:\d{2}(?::\d{2})?"
+_BULLET: Final = re.compile(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)")
+_NUMBERED: Final = re.compile(r"(\d{1,3})[.)]\s+(\S.*)")
 # Timestamps at the end of a text: ``[02:14], [05:40]``, ``(03:15, 08:50)``, ``(05:02)``.
-_TRAILING_TIMES = re.compile(
+_TRAILING_TIMES: Final = re.compile(
     rf"\s*(?:\[(?:{TIME})\](?:\s*,\s*\[(?:{TIME})\])*|\((?:{TIME})(?:\s*,\s*(?:{TIME}))*\))\s*$"
 )
-_ONE_TIME = re.compile(TIME)
-_LABEL = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
-_QUOTE = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_ONE_TIME: Final = re.compile(TIME)
+# The ASCII characters trailing times are written with (``\s`` and ``\d`` take others too).
+_TIME_CHARS: Final = "[](),: \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f0123456789"
+_LABEL: Final = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
+_QUOTE: Final = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
+_QUOTE_OPENS: Final = frozenset('"“”„«')
 
 
 def strip_bullet(line: str) -> str | None:
@@ -41,6 +44,8 @@ def strip_bullet(line: str) -> str | None:
 
 def numbered(line: str) -> tuple[int, str] | None:
     """``1. Topic title`` -> (1, "Topic title")."""
+    if not line[:1].isdigit():  # (isdigit: native to mypyc, and takes every \d)
+        return None  # most lines: no regex run
     m = _NUMBERED.fullmatch(line)
     return (int(m.group(1)), m.group(2)) if m else None
 
@@ -51,10 +56,17 @@ def timestamp(at: str) -> Timestamp:
 
 def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
     """Split ``body [02:14], [05:40]`` or ``body (03:15, 08:50)`` into body and times."""
-    m = _TRAILING_TIMES.search(text)
+    if not text.rstrip().endswith((")", "]")):
+        return text, []  # most texts: a search would try every position
+    # The times and what is between them are brackets, commas, colons, digits and
+    # spaces: the search need only start where the last other character is.
+    head = text.rstrip(_TIME_CHARS)
+    while head and ord(head[-1]) > 127 and (head[-1].isdigit() or head[-1].isspace()):
+        head = head[:-1].rstrip(_TIME_CHARS)
+    m = _TRAILING_TIMES.search(text, len(head))
     if m is None:
         return text, []
-    stamps = [timestamp(t.group()) for t in _ONE_TIME.finditer(m.group())]
+    stamps = [timestamp(t) for t in _ONE_TIME.findall(m.group())]
     return text[: m.start()].rstrip(), stamps
 
 
@@ -65,14 +77,31 @@ def is_time(text: str) -> bool:
 
 def split_label(text: str) -> tuple[str | None, str]:
     """``Label: body`` -> (label, body); text with no short label -> (None, text)."""
-    m = _LABEL.fullmatch(text)
-    if m is None or _SENTENCE_END.search(m.group(1)) or "http" in m.group(1):
+    colon = text.find(":")
+    if not 0 < colon <= 100:
+        return None, text  # the label is what comes before the first colon
+    if "\n" in text:  # (never in a line) the regex says what it means
+        m = _LABEL.fullmatch(text)
+        if m is None:
+            return None, text
+        label, body = m.group(1), m.group(2)
+    else:
+        # What _LABEL matches, read with string methods: the text before the first colon,
+        # then one space or more and the rest.
+        after = text[colon + 1 :]
+        body = after.lstrip()
+        if not body or len(body) == len(after):
+            return None, text
+        label = text[:colon]
+    if ends_sentence(label) or "http" in label:
         return None, text
-    return m.group(1).strip(), m.group(2).strip()
+    return label.strip(), body.strip()
 
 
 def quote(text: str) -> tuple[str, str] | None:
     """``“words” — Speaker Name`` -> (words, speaker)."""
+    if not text or text[0] not in _QUOTE_OPENS:
+        return None
     m = _QUOTE.fullmatch(text)
     return (m.group(1).strip(), m.group(2).strip()) if m else None
 
@@ -82,13 +111,13 @@ def label_insight(text: str) -> Insight:
     body, stamps = trailing_timestamps(text)
     q = quote(body)
     if q is not None:
-        return Insight(None, q[0], speaker=q[1], timestamps=stamps)
+        return Insight(None, q[0], q[1], stamps)  # (title, text, speaker, timestamps)
     label, rest = split_label(body)
-    return Insight(label, rest, timestamps=stamps)
+    return Insight(label, rest, None, stamps)
 
 
 def ends_sentence(text: str) -> bool:
-    return _SENTENCE_END.search(text) is not None
+    return textparser.ends_sentence(text)
 
 
 def paragraphs(lines: Sequence[str]) -> list[str]:

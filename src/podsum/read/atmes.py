@@ -7,17 +7,19 @@ there: this is the layout most pages are in).
 
 from __future__ import annotations
 
+from typing import Final
+
 from .. import textparser
 from ..model import Summary
 from ._page import Page
 
-NAME = "atmes"
-DESCRIPTION = "atmes.ai: meta line, TL;DR, emoji sections of N insights, Bottom Line"
-MARKERS = ("| Category | date | views | duration", "<emoji> Section title N insights")
+NAME: Final = "atmes"
+DESCRIPTION: Final = "atmes.ai: meta line, TL;DR, emoji sections of N insights, Bottom Line"
+MARKERS: Final = ("| Category | date | views | duration", "<emoji> Section title N insights")
 
 
 def detect(page: Page) -> bool:
-    return textparser.is_atmes(_scan(page))
+    return textparser.may_be_atmes(page.lines) and textparser.is_atmes(_scan(page))
 
 
 def _scan(page: Page) -> textparser.Scan:

@@ -11,6 +11,7 @@ never read into a field.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -18,15 +19,15 @@ from ..model import Person, Section, Summary
 from . import _blocks
 from ._page import Page
 
-NAME = "episodenotes"
-DESCRIPTION = "episodenotes.com: Show · date · duration, The guest, The gist, Big reveals"
-MARKERS = ("The guest", "The gist", "Big reveals")
+NAME: Final = "episodenotes"
+DESCRIPTION: Final = "episodenotes.com: Show · date · duration, The guest, The gist, Big reveals"
+MARKERS: Final = ("The guest", "The gist", "Big reveals")
 
-_HEADINGS = MARKERS
-_CONTENT = ("The gist", "Big reveals")  # a page without either is not a summary
-_SEPARATORS = " ›>»/|·-–—"
+_HEADINGS: Final = MARKERS
+_CONTENT: Final = ("The gist", "Big reveals")  # a page without either is not a summary
+_SEPARATORS: Final = " ›>»/|·-–—"
 # A duration as written, readable or not (``5h 06m``, ``48 min``, ``1:04:21``, ``5h 99m``).
-_DURATION_LIKE = re.compile(r"\d[\d:]*\s?[a-z]*(?:\s?\d+\s?[a-z]*){0,2}", re.IGNORECASE)
+_DURATION_LIKE: Final = re.compile(r"\d[\d:]*\s?[a-z]*(?:\s?\d+\s?[a-z]*){0,2}", re.IGNORECASE)
 
 
 def _crumb(line: str) -> str | None:
@@ -79,7 +80,13 @@ def _is_date(text: str) -> bool:
     return values.looks_like_date(text) or values.is_yearless_date(text)
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE: Final = frozenset(_HEADINGS)
+
+
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     known = len(page.line_set.intersection(_HEADINGS))
     if known >= 2:
         return True
@@ -256,32 +263,32 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_HONORIFICS = _words(
+_HONORIFICS: Final = _words(
     """Dr Dr. Prof Prof. Professor Mr Mr. Mrs Mrs. Ms Ms. Mx Mx. Sir Dame Rev Rev. Fr Fr.
     Judge Chef Rabbi Imam Father Sister Captain Capt. Gen. Col. Sen. Rep."""
 )
-_PARTICLES = _words("de da di del della der den van von la le du dos das bin ibn al el")
+_PARTICLES: Final = _words("de da di del della der den van von la le du dos das bin ibn al el")
 # Capitalised words that open a sentence without being a name.
-_NOT_NAMES = _words(
+_NOT_NAMES: Final = _words(
     """The A An Our This That These Those His Her Their Its My Your Today Today's Former
     Veteran Longtime Award-winning Guest Guests In On At For With After Before When Since As
     Born Known Meet Joining Host Hosts It He She They We"""
 )
 # Capitalised job titles that open a sentence before a name ("Marine Biologist Jane Roe").
-_ROLES = _words(
+_ROLES: Final = _words(
     """scientist engineer economist historian journalist novelist author writer researcher
     founder co-founder cofounder ceo cto cfo director editor architect physician doctor nurse
     chef coach investor entrepreneur artist designer musician astronaut analyst reporter
     producer host guest expert lawyer activist"""
 )
 # Words that may follow the name at the start of a sentence about the guest.
-_NAME_ENDS = _words(
+_NAME_ENDS: Final = _words(
     """is was has had are were will can spent grew began became won led ran built wrote left
     took made holds leads and — – - &"""
 )
-_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
-_INITIAL = re.compile(r"(?:[^\W\d_]\.){1,3}")
-_POSSESSIVE = re.compile(r"(.+?)['’]s")
+_NAME_WORD: Final = re.compile(r"[^\W\d_][\w'’.-]*")
+_INITIAL: Final = re.compile(r"(?:[^\W\d_]\.){1,3}")
+_POSSESSIVE: Final = re.compile(r"(.+?)['’]s")
 
 
 def _particle_leads_on(words: list[str], j: int) -> bool:

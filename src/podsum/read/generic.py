@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -25,12 +25,12 @@ from ..model import Chapter, Insight, Person, Section, Summary, Timestamp
 from . import _blocks
 from ._page import Page
 
-NAME = "generic"
-DESCRIPTION = (
+NAME: Final = "generic"
+DESCRIPTION: Final = (
     "any other summary page: headings such as Summary, TL;DR, Key Takeaways, Chapters,"
     " Quotes, Bottom line, Transcript; bullets and timestamped lines"
 )
-MARKERS = (
+MARKERS: Final = (
     "Summary / TL;DR / TLDR",
     "Overview",
     "Key Takeaways / Key Insights / Takeaways / Highlights / Quotes",
@@ -47,18 +47,35 @@ def _phrases(text: str) -> frozenset[str]:
     return frozenset(p for p in re.split(r"\s*[|\n]\s*", text) if p)
 
 
+def _edges(phrases: Iterable[str], at: int, marks: str = "") -> frozenset[str]:
+    """The ASCII characters a line may have at index ``at`` (0 or -1) when it is one of
+    ``phrases`` (lower case) in any case, around ``marks`` that are stripped from it."""
+    chars = {p[at] for p in phrases}
+    return frozenset(chars | {c.upper() for c in chars} | set(marks))
+
+
+def _may_be(line: str, first: frozenset[str], last: frozenset[str]) -> bool:
+    """Whether ``line`` may be a phrase whose edges are ``first`` and ``last``: a set
+    lookup of each end character instead of the strips, case folds and lookups that
+    most lines would fail. Non-ASCII ends (an emoji, "ſ") are left to the full test."""
+    a, z = line[0], line[-1]
+    return (a in first or ord(a) > 127) and (z in last or ord(z) > 127)
+
+
+# The ASCII characters ``str.strip`` and ``str.split`` take for whitespace.
+_ASCII_SPACES: Final = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 # What each heading of the vocabulary fills.
-_TLDR, _OVERVIEW, _SECTION, _QUOTES, _CHAPTERS, _TOPICS, _BOTTOM, _TRANSCRIPT = (
-    "tldr",
-    "overview",
-    "section",
-    "quotes",
-    "chapters",
-    "topics",
-    "bottom",
-    "transcript",
-)
-_VOCABULARY = {
+_TLDR: Final = "tldr"
+_OVERVIEW: Final = "overview"
+_SECTION: Final = "section"
+_QUOTES: Final = "quotes"
+_CHAPTERS: Final = "chapters"
+_TOPICS: Final = "topics"
+_BOTTOM: Final = "bottom"
+_TRANSCRIPT: Final = "transcript"
+_VOCABULARY: Final = {
     "summary": _TLDR,
     "tl;dr": _TLDR,
     "tldr": _TLDR,
@@ -76,12 +93,16 @@ _VOCABULARY = {
     "bottom line": _BOTTOM,
     "transcript": _TRANSCRIPT,
 }
+# What a vocabulary heading may begin and end with, Markdown ``#`` marks aside
+# (``**TL;DR:**``, ``Key Takeaways (5)``).
+_HEAD_FIRST: Final = _edges(_VOCABULARY, 0, "*_" + _ASCII_SPACES)
+_HEAD_LAST: Final = _edges(_VOCABULARY, -1, "*_:)" + _ASCII_SPACES)
 # Blocks that only a summary has; Overview counts too, but not beside closing blocks
 # alone (Overview + Conclusion is how essays and READMEs are built).
-_STRONG = frozenset((_TLDR, _SECTION, _CHAPTERS))
-_WEAK_COMPANIONS = frozenset((_OVERVIEW, _BOTTOM, _TRANSCRIPT))
+_STRONG: Final = frozenset((_TLDR, _SECTION, _CHAPTERS))
+_WEAK_COMPANIONS: Final = frozenset((_OVERVIEW, _BOTTOM, _TRANSCRIPT))
 # Headings show notes carry beside the summary: their blocks are not the summary's.
-_OTHER_HEADINGS = _phrases(
+_OTHER_HEADINGS: Final = _phrases(
     """
     links | links mentioned | resources | resources mentioned | mentioned in this episode
     sponsors | sponsor | show notes | related episodes | more episodes | about the guest
@@ -89,7 +110,13 @@ _OTHER_HEADINGS = _phrases(
     references | further reading
     """
 )
-_CHROME = _phrases(
+_OTHER_FIRST: Final = _edges(_OTHER_HEADINGS, 0, "*_" + _ASCII_SPACES)
+_OTHER_LAST: Final = _edges(_OTHER_HEADINGS, -1, "*_:" + _ASCII_SPACES)
+# Either kind (Markdown and capital headings aside: ``#`` lines are tested in full, and
+# so is every line of a page that writes its headings in capitals).
+_ANY_HEAD_FIRST: Final = _HEAD_FIRST | _OTHER_FIRST
+_ANY_HEAD_LAST: Final = _HEAD_LAST | _OTHER_LAST
+_CHROME: Final = _phrases(
     """
     skip to content | skip to main content | skip navigation | toggle navigation | menu
     home | search | sign in | sign up | log in | login | register | subscribe | share
@@ -102,60 +129,173 @@ _CHROME = _phrases(
     previous episode | next episode | watch on youtube | view all
     """
 )
-_CHROME_PATTERN = re.compile(
-    r"(?:©|\(c\)\s|copyright\s|skip to\s|powered by\s|sign up for\s|subscribe to\s"
-    r"|(?:listen|watch|follow us|available|subscribe) on\s|home\s*[>/›»|]\s|more from\s)"
-    r"|.*(?:all rights reserved|we use cookies|this site uses cookies|cookie policy)",
+# Chrome that opens a line, and chrome anywhere in it.
+_CHROME_START: Final = re.compile(
+    r"©|\(c\)\s|copyright\s|skip to\s|powered by\s|sign up for\s|subscribe to\s"
+    r"|(?:listen|watch|follow us|available|subscribe) on\s|home\s*[>/›»|]\s|more from\s",
     re.IGNORECASE,
 )
+_CHROME_ANYWHERE: Final = re.compile(
+    r".*(?:all rights reserved|we use cookies|this site uses cookies|cookie policy)",
+    re.IGNORECASE,
+)
+# Cheap tests that rule those regexes out for nearly every line. An ASCII character
+# matches a letter under IGNORECASE only as its upper or lower case; the non-ASCII
+# characters that match one ("ſ", "K", "İ", "ı") send a line on to the regex.
+_CHROME_HEADS: Final = frozenset(
+    ("(c", "co", "sk", "po", "si", "su", "li", "wa", "fo", "av", "ho", "mo")
+)
+_CHROME_START_FIRST: Final = frozenset(h[0] for h in _CHROME_HEADS) | frozenset(
+    h[0].upper() for h in _CHROME_HEADS
+)
+# Every phrase of _CHROME_ANYWHERE has "coo" or "rved" in it (letters with no such case).
+# A page has "cookie" or "rved" for any to match, in UTF-8, "k" perhaps as the Kelvin sign
+# and "i" as "İ" or "ı". (Regexes: faster than ``in`` for a needle of several characters.)
+_COOKIE: Final = re.compile(rb"coo(?:k|\xe2\x84\xaa)(?:i|\xc4[\xb0\xb1])e")
+_RVED: Final = re.compile(rb"rved")
+_CHROME_LONGEST: Final = max(map(len, _CHROME))  # a case fold never shortens a line
+_CHROME_FIRST: Final = _edges(_CHROME, 0)
+_CHROME_LAST: Final = _edges(_CHROME, -1)
 
-_MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
-_COUNT = re.compile(r"(.*?)\s*\((\d{1,4})(?:\s+[^\W\d]+)?\)")
-_CAPS_HEADING = re.compile(r"[A-Z][A-Z0-9&'’/,\- ]{2,40}:?")
-_TIME = _blocks.TIME
+_MD_HEADING: Final = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
+_COUNT: Final = re.compile(r"(.*?)\s*\((\d{1,4})(?:\s+[^\W\d]+)?\)")
+_CAPS_HEADING: Final = re.compile(r"[A-Z][A-Z0-9&'’/,\- ]{2,40}:?")
+_TIME: Final = _blocks.TIME
 # ``04:12 Topic``, ``[04:12] Topic``, ``(04:12) - Topic``, ``0:00 – 2:40 Topic``.
-_LEAD_TIME = re.compile(
+_LEAD_TIME: Final = re.compile(
     rf"[\[(]?({_TIME})(?:\s*[–—-]\s*({_TIME}))?[\])]?(?:\s*[-–—:|·•]\s*|\s+|(?<=[\])]))(\S.*)"
 )
 # ``Topic (00:08:06)``, ``Topic [04:12]``, ``Topic - 04:12``.
-_TRAIL_TIME = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
-_ZERO_NUMBER = re.compile(r"0\d[.)]?\s+(\S.*)")
-_LONE_NUMBER = re.compile(r"\d{1,2}[.)]?")
-_BY = re.compile(r"by:?\s+(\S.{0,79})", re.IGNORECASE)
-_META = re.compile(
+_TRAIL_TIME: Final = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
+
+
+_ZERO_NUMBER: Final = re.compile(r"0\d[.)]?\s+(\S.*)")
+_LONE_NUMBER: Final = re.compile(r"\d{1,2}[.)]?")
+_BY: Final = re.compile(r"by:?\s+(\S.{0,79})", re.IGNORECASE)
+_META: Final = re.compile(
     r"(hosts?|guests?|date|published|duration|length|episode)\s*:\s*(\S.*)", re.IGNORECASE
 )
-_INLINE_TLDR = re.compile(r"(?:tl;dr|tldr)\s*:\s*(\S.*)", re.IGNORECASE)
+_INLINE_TLDR: Final = re.compile(r"(?:tl;dr|tldr)\s*:\s*(\S.*)", re.IGNORECASE)
 # ``#459 …``, ``Ep. 88: …``, ``… (Episode 88)``: a number at either end of the title.
-_EPISODE = re.compile(
+_EPISODE: Final = re.compile(
     r"^(?:#|(?:episode|ep\.?)\s*)(\d{1,5})\b|(?:#|\b(?:episode|ep\.?)\s*)(\d{1,5})\)?$",
     re.IGNORECASE,
 )
-_EPISODE_LINE = re.compile(r"(?:#|(?:episode|ep\.?)\s*)(\d{1,5})", re.IGNORECASE)
-_SHOW_NUMBER = re.compile(r"(.*?\S)\s+#(\d{1,5})")
+_EPISODE_LINE: Final = re.compile(r"(?:#|(?:episode|ep\.?)\s*)(\d{1,5})", re.IGNORECASE)
+_SHOW_NUMBER: Final = re.compile(r"(.*?\S)\s+#(\d{1,5})")
 # ``Ana Ruiz: …``, ``[04:12] Ana: …``: a new turn in a transcript.
-_SPEAKER_TURN = re.compile(
+_SPEAKER_TURN: Final = re.compile(
     rf"(?:[\[(]?{_TIME}[\])]?\s*)?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,3}}:\s"
 )
-_SPEAKER_LINE = re.compile(r"[—]+\s*(\S.*)")
-_QUOTE_CHARS = '"“”„«'
+_SPEAKER_LINE: Final = re.compile(r"[—]+\s*(\S.*)")
+_QUOTE_CHARS: Final = '"“”„«'
+_TOPIC_SPLIT: Final = re.compile(r"\s*[,;·•|]\s*|\s+(?=#)")
+
+# Each regex above is run only on a line that passes a cheap test of its first or last
+# characters (a letter that a regex takes in any case is tested in both cases of ASCII:
+# none of these has a non-ASCII letter that matches it).
 
 
-@dataclass(slots=True)
+def _md_text(line: str) -> str | None:
+    """The text of a Markdown heading (``## Text ##``): ``_MD_HEADING.fullmatch(line)``'s
+    second group, found with string methods (the regex is the slow part of a line that
+    opens with ``#``)."""
+    if "\n" in line:  # a line of a page never has one; the regex knows what it means
+        md = _MD_HEADING.fullmatch(line)
+        return md.group(2) if md is not None else None
+    rest = line.lstrip("#")
+    if not 1 <= len(line) - len(rest) <= 6:
+        return None
+    text = rest.lstrip()
+    if len(text) == len(rest):
+        return None  # no space after the marks
+    # A closing run of ``#`` after a space is the heading's, not its text's.
+    bare = text.rstrip("#")
+    if bare != text and bare and bare[-1].isspace():
+        return bare.rstrip()
+    return text
+
+
+def _lead_time_match(text: str) -> re.Match[str] | None:
+    """``_LEAD_TIME.fullmatch``, run only on text that opens like a time."""
+    if not text or not (text[0] in "[(" or text[0].isdigit()):
+        return None
+    return _LEAD_TIME.fullmatch(text)
+
+
+def _trail_time_match(text: str) -> re.Match[str] | None:
+    """``_TRAIL_TIME.fullmatch``, run only on text that ends like a time."""
+    if not text or not (text[-1] in "])" or text[-1].isdigit()):
+        return None
+    return _TRAIL_TIME.fullmatch(text)
+
+
+def _inline_tldr(line: str) -> re.Match[str] | None:
+    return _INLINE_TLDR.fullmatch(line) if line[:2].lower() == "tl" else None
+
+
+def _meta_match(line: str) -> re.Match[str] | None:
+    if line[:1] not in _META_FIRST or ":" not in line:
+        return None
+    return _META.fullmatch(line)
+
+
+def _by_match(line: str) -> re.Match[str] | None:
+    return _BY.fullmatch(line) if line[:2].lower() == "by" else None
+
+
+def _episode_line(text: str) -> re.Match[str] | None:
+    if text[:1] not in _EPISODE_FIRST or not text[-1:].isdigit():
+        return None
+    return _EPISODE_LINE.fullmatch(text)
+
+
+def _is_lone_number(line: str) -> bool:
+    return len(line) <= 3 and line[:1].isdigit() and _LONE_NUMBER.fullmatch(line) is not None
+
+
+def _speaker_line(line: str) -> re.Match[str] | None:
+    return _SPEAKER_LINE.fullmatch(line) if line[:1] == "—" else None
+
+
+def _speaker_turn(line: str) -> bool:
+    if ":" not in line:
+        return False
+    c = line[:1]
+    if not (c in "[(" or c.isdigit() or "A" <= c <= "Z"):
+        return False
+    return _SPEAKER_TURN.match(line) is not None
+
+
+_META_FIRST: Final = frozenset("hgdpleHGDPLE")
+_EPISODE_FIRST: Final = frozenset("#eE")
+
+
+# The reader's own records are plain classes, not dataclasses: mypyc compiles their
+# constructors, where a dataclass's generated ``__init__`` runs as Python.
+
+
 class _Heading:
     """A line of the vocabulary: what it fills and how the page writes it."""
 
-    kind: str
-    title: str  # as written: no Markdown marks, emoji, colon or count
-    emoji: str | None = None
-    declared: int | None = None
+    __slots__ = ("declared", "emoji", "kind", "title")
+
+    def __init__(
+        self, kind: str, title: str, emoji: str | None = None, declared: int | None = None
+    ) -> None:
+        self.kind = kind
+        self.title = title  # as written: no Markdown marks, emoji, colon or count
+        self.emoji = emoji
+        self.declared = declared
 
 
-@dataclass(slots=True)
 class _Block:
-    at: int  # index of the heading line
-    heading: _Heading | None  # None: a heading outside the vocabulary
-    body: list[int] = field(default_factory=list)  # indexes of its non-chrome lines
+    __slots__ = ("at", "body", "heading")
+
+    def __init__(self, at: int, heading: _Heading | None) -> None:
+        self.at = at  # index of the heading line
+        self.heading = heading  # None: a heading outside the vocabulary
+        self.body: list[int] = []  # indexes of its non-chrome lines
 
     def owns_content(self, lines: Sequence[str]) -> bool:
         return any(lines[i] for i in self.body)
@@ -222,7 +362,7 @@ def parse(page: Page) -> Summary:
     if s.overview is None:
         s.overview = spare_overview
     if inline_tldr is not None:
-        m = _INLINE_TLDR.fullmatch(lines[inline_tldr])
+        m = _inline_tldr(lines[inline_tldr])
         if s.tldr is None and m is not None:
             s.tldr = m.group(1).strip()
         else:
@@ -242,21 +382,27 @@ def _find_blocks(lines: Sequence[str], extra: dict[int, str]) -> tuple[list[_Blo
     blocks: list[_Block] = []
     first = len(lines)
     caps = False  # the page writes its headings in capitals: so may its other headings
+    anywhere = _chrome_anywhere_possible(lines)
     for i, line in enumerate(lines):
         if not line:
             if blocks:
                 blocks[-1].body.append(i)
             continue
-        if _is_chrome(line):
+        if _is_chrome(line, anywhere):
             extra[i] = line
             continue
-        h = _heading(line)
+        if not caps and line[0] != "#" and not _may_be(line, _ANY_HEAD_FIRST, _ANY_HEAD_LAST):
+            if blocks:  # neither kind of heading: the block's text
+                blocks[-1].body.append(i)
+            continue
+        md = _md_text(line) if line[0] == "#" else None  # (found once for both tests)
+        h = _heading_md(line, md)
         if h is not None:
             if not blocks:
                 first = i
             caps = caps or (h.title.isupper() and h.kind != _TLDR)
             blocks.append(_Block(i, h))
-        elif blocks and _other_heading(line, caps, blocks[-1]):
+        elif blocks and _other_heading_md(line, caps, blocks[-1], md):
             blocks.append(_Block(i, None))
         elif blocks:
             blocks[-1].body.append(i)
@@ -274,7 +420,7 @@ def _drop_tab_bar(
     if run == 0 or run == len(blocks) or _has_text(lines, 0, first):
         return blocks, first
     under = [lines[i] for i in blocks[run].body if lines[i]]
-    if any(_marker_text(ln) is not None or _LEAD_TIME.fullmatch(ln) for ln in under):
+    if any(_marker_text(ln) is not None or _lead_time_match(ln) for ln in under):
         return blocks, first  # the last heading of the row has items: a real block
     for b in blocks[: run + 1]:
         extra[b.at] = lines[b.at]
@@ -289,15 +435,19 @@ def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
 def _heading(line: str) -> _Heading | None:
     """The vocabulary heading a line is, in any case, with or without ``#``, ``**``, a
     leading emoji, a trailing colon or a count ``(5)``."""
+    return _heading_md(line, _md_text(line) if line[:1] == "#" else None)
+
+
+def _heading_md(line: str, md: str | None) -> _Heading | None:
+    """``_heading``, given the line's Markdown heading text (None: it is none)."""
     if len(line) > 60:
         return None
-    text = line
-    md = _MD_HEADING.fullmatch(text)
-    if md is not None:
-        text = md.group(2)
+    text = md if md is not None else line
+    if not text or not _may_be(text, _HEAD_FIRST, _HEAD_LAST):
+        return None
     text = text.strip().strip("*_").strip()
     emoji: str | None = None
-    if text and not text[0].isascii():
+    if text and ord(text[0]) > 127:
         emoji, text = values.split_emoji(text)
     text = text.rstrip(":：").rstrip()
     declared: int | None = None
@@ -312,9 +462,15 @@ def _heading(line: str) -> _Heading | None:
 def _other_heading(line: str, caps: bool, current: _Block) -> bool:
     """A heading outside the vocabulary (``## Installation``, ``Links``, ``SPONSORS``):
     it ends the block before it and its own lines are not the summary's."""
-    if line.startswith("#") and _MD_HEADING.fullmatch(line):
+    md = _md_text(line) if line.startswith("#") else None
+    return _other_heading_md(line, caps, current, md)
+
+
+def _other_heading_md(line: str, caps: bool, current: _Block, md: str | None) -> bool:
+    """``_other_heading``, given the line's Markdown heading text (None: it is none)."""
+    if md is not None:
         return True
-    if _key(line) in _OTHER_HEADINGS:
+    if _may_be(line, _OTHER_FIRST, _OTHER_LAST) and _key(line) in _OTHER_HEADINGS:
         return True
     in_topics = current.heading is not None and current.heading.kind == _TOPICS
     return (
@@ -326,10 +482,35 @@ def _other_heading(line: str, caps: bool, current: _Block) -> bool:
     )
 
 
-def _is_chrome(line: str) -> bool:
-    if len(line) > 200:
+def _chrome_anywhere_possible(lines: Sequence[str]) -> bool:
+    """Whether some line may be chrome by ``_CHROME_ANYWHERE``: tested once for the page,
+    not once a line, in its UTF-8 bytes with ASCII letters in lower case (the fast
+    ``bytes.lower``; the non-ASCII letters that match one are in ``_COOKIE``)."""
+    raw = "\n".join(lines).encode("utf-8", "surrogatepass").lower()
+    return _COOKIE.search(raw) is not None or _RVED.search(raw) is not None
+
+
+def _is_chrome(line: str, anywhere: bool = True) -> bool:
+    """Whether the line is chrome (``anywhere``: whether ``_CHROME_ANYWHERE`` may match
+    on this page)."""
+    n = len(line)
+    if n > 200 or n == 0:
         return False
-    return line.casefold() in _CHROME or _CHROME_PATTERN.match(line) is not None
+    if (
+        n <= _CHROME_LONGEST
+        and _may_be(line, _CHROME_FIRST, _CHROME_LAST)
+        and line.casefold() in _CHROME
+    ):
+        return True
+    first = line[0]
+    if first in _CHROME_START_FIRST or ord(first) > 127:
+        head = line[:2]
+        if (not head.isascii() or head.lower() in _CHROME_HEADS) and _CHROME_START.match(line):
+            return True
+    if not anywhere:
+        return False
+    low = line.lower()
+    return ("coo" in low or "rved" in low) and _CHROME_ANYWHERE.match(line) is not None
 
 
 def _accept(blocks: Sequence[_Block], lines: Sequence[str], first: int) -> None:
@@ -381,15 +562,15 @@ def _foreign_headings(blocks: Sequence[_Block], lines: Sequence[str], first: int
     out: list[str] = []
     title_seen = False
     for line in lines[:first]:
-        if line.startswith("#") and (md := _MD_HEADING.fullmatch(line)):
+        if line.startswith("#") and (md := _md_text(line)) is not None:
             if not title_seen:
                 title_seen = True  # the page's own ``# Title``
-            elif _key(md.group(2)) not in _OTHER_HEADINGS:
-                out.append(md.group(2))
+            elif _key(md) not in _OTHER_HEADINGS:
+                out.append(md)
     for b in blocks:
         if b.heading is None:
-            md = _MD_HEADING.fullmatch(lines[b.at])
-            text = md.group(2) if md else lines[b.at]
+            md = _md_text(lines[b.at]) if lines[b.at].startswith("#") else None
+            text = md if md is not None else lines[b.at]
             if _key(text) not in _OTHER_HEADINGS:
                 out.append(text)
     return out
@@ -415,11 +596,11 @@ def _read_preamble(s: Summary, page: Page, end: int, extra: dict[int, str]) -> i
         line = page.lines[i]
         if not line or i in extra:
             continue
-        if inline is None and _INLINE_TLDR.fullmatch(line):
+        if inline is None and _inline_tldr(line):
             inline = i
         elif _meta_line(s, page, line, i):
             first_meta = i if first_meta is None else first_meta
-        elif line.startswith("#") and (md := _MD_HEADING.fullmatch(line)):
+        elif line.startswith("#") and _md_text(line) is not None:
             if md_title is None:
                 md_title = i
                 candidates.append(i)
@@ -434,8 +615,8 @@ def _read_preamble(s: Summary, page: Page, end: int, extra: dict[int, str]) -> i
     if title_at is None:
         return inline
     text = page.lines[title_at]
-    if md_title == title_at and (md := _MD_HEADING.fullmatch(text)):
-        text = md.group(2).strip().strip("*_").strip()
+    if md_title == title_at and (md := _md_text(text)) is not None:
+        text = md.strip().strip("*_").strip()
     by = s.show
     s.title, s.show = values.split_title(text)
     if s.show is None:
@@ -467,7 +648,7 @@ def _choose_title(
 def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
     """Read a ``By``/``Host:``/``Guest:``/``Date:``/``Duration:``/``Episode`` line, or a
     bare date or duration; False for any other line."""
-    if (m := _META.fullmatch(line)) is not None:
+    if (m := _meta_match(line)) is not None:
         label, value = m.group(1).casefold(), m.group(2).strip()
         if label.startswith("host"):
             _add_people(s, value, "host")
@@ -477,16 +658,16 @@ def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
             _blocks.set_date(s, page, value, i)
         elif label in ("duration", "length"):
             _blocks.set_duration(s, page, value, i)
-        elif (e := _EPISODE_LINE.fullmatch(value)) is not None or value.isdigit():
+        elif (e := _episode_line(value)) is not None or value.isdigit():
             s.episode_number = e.group(1) if e else value
         else:
             return False
         return True
-    if (m := _BY.fullmatch(line)) is not None and _is_name(m.group(1)):
+    if (m := _by_match(line)) is not None and _is_name(m.group(1)):
         if s.show is None:
             s.show = m.group(1).strip()
         return True
-    if (e := _EPISODE_LINE.fullmatch(line)) is not None:
+    if (e := _episode_line(line)) is not None:
         s.episode_number = e.group(1)
         return True
     if values.looks_like_date(line) or values.is_yearless_date(line):
@@ -537,11 +718,12 @@ def _split_names(text: str) -> list[str]:
             depth = max(depth - 1, 0)
         elif depth == 0:
             sep = 0
+            # (``ch == " "`` first: mypyc runs it natively, not ``startswith`` at ``i``)
             if ch in ",;":
                 sep = 1
-            elif text.startswith(" & ", i):
+            elif ch == " " and text.startswith(" & ", i):
                 sep = 3
-            elif text.startswith(" and ", i):
+            elif ch == " " and text.startswith(" and ", i):
                 sep = 5
             if sep:
                 parts.append(text[start:i])
@@ -584,7 +766,7 @@ def _marker_text(line: str) -> str | None:
     num = _blocks.numbered(line)
     if num is not None:
         return num[1]
-    m = _ZERO_NUMBER.fullmatch(line)
+    m = _ZERO_NUMBER.fullmatch(line) if line[:1] == "0" else None
     return m.group(1) if m else None
 
 
@@ -596,16 +778,18 @@ def _title_like(text: str) -> bool:
         and text[:1] not in _QUOTE_CHARS
         and not text[:1].islower()
         and _blocks.split_label(text)[0] is None
-        and _LEAD_TIME.fullmatch(text) is None
+        and _lead_time_match(text) is None
     )
 
 
-@dataclass(slots=True)
 class _Item:
-    head: str | None = None  # a title line (no body yet)
-    paras: list[list[str]] = field(default_factory=list)
-    speaker: str | None = None
-    stamps: list[Timestamp] = field(default_factory=list)
+    __slots__ = ("head", "paras", "speaker", "stamps")
+
+    def __init__(self) -> None:
+        self.head: str | None = None  # a title line (no body yet)
+        self.paras: list[list[str]] = []
+        self.speaker: str | None = None
+        self.stamps: list[Timestamp] = []
 
     def add(self, line: str, new_para: bool) -> None:
         if new_para or not self.paras:
@@ -618,17 +802,17 @@ def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
     """Bulleted or numbered items, ``Label: text`` items, title / body pairs and quotes
     (``“…” — Name (05:02)``; the speaker may be on the line below)."""
     lines = _blocks.nonblank(body)
-    marked = any(_marker_text(ln) is not None or _LONE_NUMBER.fullmatch(ln) for ln in lines)
+    marked = any(_marker_text(ln) is not None or _is_lone_number(ln) for ln in lines)
     blank_before = [k > 0 and not body[k - 1] for k, ln in enumerate(body) if ln]
     items: list[_Item] = []
     for n, line in enumerate(lines):
         cur = items[-1] if items else None
         nxt = lines[n + 1] if n + 1 < len(lines) else None
-        if marked and _LONE_NUMBER.fullmatch(line):
+        if marked and _is_lone_number(line):
             items.append(_Item())  # ``01`` alone: its item is on the next line
             continue
         text = _marker_text(line) if marked else None
-        if text is None and cur is not None and (sp := _SPEAKER_LINE.fullmatch(line)):
+        if text is None and cur is not None and (sp := _speaker_line(line)):
             speaker, stamps = _blocks.trailing_timestamps(sp.group(1))
             cur.speaker, cur.stamps = speaker, cur.stamps + stamps
             continue
@@ -637,7 +821,7 @@ def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
                 opens = False  # the body of a title line
             elif cur.speaker is not None or _plain(line)[:1] in _QUOTE_CHARS:
                 opens = True  # a quote, or the line after a quote's speaker
-            elif _LEAD_TIME.fullmatch(line):
+            elif _lead_time_match(line):
                 opens = True
             else:
                 opens = not marked and _starts_item(line, lines[n - 1], blank_before[n], no_blanks)
@@ -659,7 +843,7 @@ def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
 
 def _continues(nxt: str, marked: bool) -> bool:
     """Whether the line after a title-like line is that item's body."""
-    if _LONE_NUMBER.fullmatch(nxt) or _SPEAKER_LINE.fullmatch(nxt):
+    if _is_lone_number(nxt) or _speaker_line(nxt):
         return False
     if marked:
         return _marker_text(nxt) is None
@@ -668,7 +852,7 @@ def _continues(nxt: str, marked: bool) -> bool:
         _title_like(text)
         or _blocks.split_label(text)[0] is not None
         or text[:1] in _QUOTE_CHARS
-        or _LEAD_TIME.fullmatch(text)
+        or _lead_time_match(text)
     )
 
 
@@ -717,7 +901,7 @@ def _insight(item: _Item) -> Insight | None:
 
 def _lead_time(text: str) -> tuple[str, list[Timestamp]]:
     """``04:12 — text`` -> ("text", [04:12])."""
-    m = _LEAD_TIME.fullmatch(text)
+    m = _lead_time_match(text)
     if m is None:
         return text, []
     stamps = [_blocks.timestamp(m.group(1))]
@@ -728,17 +912,18 @@ def _lead_time(text: str) -> tuple[str, list[Timestamp]]:
 
 def _chapter_line(text: str) -> Chapter | None:
     """``04:12 Topic``, ``[00:00–12:40] Topic``, ``Topic (00:08:06)`` as a chapter."""
-    m = _LEAD_TIME.fullmatch(text)
+    m = _lead_time_match(text)
     if m is not None:
         start, end = m.group(1), m.group(2)
+        # (title, start, start_seconds, end, end_seconds): positional, no dict of keywords
         return Chapter(
-            title=_plain(m.group(3)),
-            start=start,
-            start_seconds=values.parse_timestamp(start),
-            end=end,
-            end_seconds=values.parse_timestamp(end) if end else None,
+            _plain(m.group(3)),
+            start,
+            values.parse_timestamp(start),
+            end,
+            values.parse_timestamp(end) if end else None,
         )
-    m = _TRAIL_TIME.fullmatch(text)
+    m = _trail_time_match(text)
     if m is not None:
         start = m.group(2) or m.group(3)
         return Chapter(_plain(m.group(1)), start, values.parse_timestamp(start))
@@ -799,7 +984,7 @@ def _topics(body: Sequence[str]) -> list[str]:
     out: list[str] = []
     for line in _blocks.nonblank(body):
         text = _plain(_marker_text(line) or line)
-        for part in re.split(r"\s*[,;·•|]\s*|\s+(?=#)", text):
+        for part in _TOPIC_SPLIT.split(text):
             tag = part.strip().lstrip("#").strip()
             if tag and tag not in out:
                 out.append(tag)
@@ -815,7 +1000,7 @@ def _transcript(body: Sequence[str]) -> str | None:
         if not line:
             new = True
             continue
-        if new or _SPEAKER_TURN.match(line) or _LEAD_TIME.fullmatch(line):
+        if new or _speaker_turn(line) or _lead_time_match(line):
             paras.append([line])
         else:
             paras[-1].append(line)

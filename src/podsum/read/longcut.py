@@ -13,6 +13,7 @@ gives one (a bare ``18:42`` or ``Duration: 18:42``), timestamps past it warn.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -20,28 +21,93 @@ from ..model import Insight, Section, Summary
 from . import _blocks
 from ._page import Page
 
-NAME = "longcut"
-DESCRIPTION = "longcut.ai: By <Channel>, Markdown key takeaways, Topics Covered, Full Transcript"
-MARKERS = ("LongCut logo", "Summary", "Topics Covered", "Full Transcript")
+NAME: Final = "longcut"
+DESCRIPTION: Final = (
+    "longcut.ai: By <Channel>, Markdown key takeaways, Topics Covered, Full Transcript"
+)
+MARKERS: Final = ("LongCut logo", "Summary", "Topics Covered", "Full Transcript")
 
-_LOGO = "LongCut logo"
-_SUMMARY = "Summary"
-_TOPICS = "Topics Covered"
-_TRANSCRIPT = "Full Transcript"
-_HEADINGS = (_SUMMARY, _TOPICS, _TRANSCRIPT)
+_LOGO: Final = "LongCut logo"
+_SUMMARY: Final = "Summary"
+_TOPICS: Final = "Topics Covered"
+_TRANSCRIPT: Final = "Full Transcript"
+_HEADINGS: Final = (_SUMMARY, _TOPICS, _TRANSCRIPT)
 
-_BY = re.compile(r"By\s+(\S.*)")
-_DURATION_LINE = re.compile(r"(?:Duration:?\s*)?(\d.{0,30})", re.IGNORECASE)
-_MD_HEADING = re.compile(r"(?:^|\s)#{1,4}\s+")
+_Spaced = tuple[re.Pattern[str], re.Pattern[str]]
+
+
+def _spaced(pattern: str) -> _Spaced:
+    return re.compile(pattern), re.compile(r"\s" + pattern)
+
+
+def _find_all(pattern: _Spaced, text: str, starts: list[int]) -> list[re.Match[str]]:
+    r"""``finditer`` of ``(?:^|\s)X`` over ``text``, for ``pattern`` = (X, \sX) and
+    ``starts``, every place (in order) where X may begin: the same matches at the same
+    places (``^`` is only the start of the text; no match is empty), with the regex run
+    only at those places."""
+    bare, spaced = pattern
+    found: list[re.Match[str]] = []
+    pos = 0  # where the search goes on from
+    for at in starts:
+        if at == 0:
+            m = bare.match(text) if pos == 0 else None
+        elif at - 1 >= pos:
+            m = spaced.match(text, at - 1)
+        else:
+            continue
+        if m is not None:
+            found.append(m)
+            pos = m.end()
+    return found
+
+
+def _heading_starts(text: str) -> list[int]:
+    """Where a ``#`` stands first or after a space."""
+    out = []
+    at = text.find("#")
+    while at != -1:
+        if at == 0 or text[at - 1].isspace():
+            out.append(at)
+        at = text.find("#", at + 1)
+    return out
+
+
+def _item_starts(text: str) -> list[int]:
+    """Where a ``-`` or ``*`` stands before spaces and ``**``: every item of both forms
+    opens like that (found from the ``**``, a search at C speed)."""
+    out = []
+    at = text.find("**")
+    while at != -1:
+        k = at
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        if 0 < k < at and text[k - 1] in "-*":
+            out.append(k - 1)
+        at = text.find("**", at + 1)
+    return out
+
+
+_BY: Final = re.compile(r"By\s+(\S.*)")
+_DURATION_LINE: Final = re.compile(r"(?:Duration:?\s*)?(\d.{0,30})", re.IGNORECASE)
+# Each of these is found at the start of the text or after a space: ``(?:^|\s)X``. It is
+# written as the pair (X, \sX) for ``_find_all``, which runs it only where X may begin: a
+# regex search that opens with ``(?:^|\s)`` tries every position the slow way.
+_MD_HEADING: Final = _spaced(r"#{1,4}\s+")
 # The start of an item: `- **Title**:` or `- **Title:**` (a bold label and a colon).
-_ITEM = re.compile(r"(?:^|\s)[-*]\s+\*\*(?P<title>[^*]+?)(?::\*\*|\*\*\s*:)\s*")
+_ITEM: Final = _spaced(r"[-*]\s+\*\*(?P<title>[^*]+?)(?::\*\*|\*\*\s*:)\s*")
 # A looser start for pages whose labels have no colon: `- **Title** body`.
-_ITEM_NO_COLON = re.compile(r"(?:^|\s)[-*]\s+\*\*(?P<title>[^*]+?)\*\*\s*")
-_FIRST_PLAIN_ITEM = re.compile(r"(?:^|\s)-\s+(?=\S)")
-_NEXT_PLAIN_ITEM = re.compile(r"(?<=[\].!?])\s+-\s+(?=\S)")
+_ITEM_NO_COLON: Final = _spaced(r"[-*]\s+\*\*(?P<title>[^*]+?)\*\*\s*")
+_FIRST_PLAIN_ITEM: Final = re.compile(r"(?:^|\s)-\s+(?=\S)")
+_NEXT_PLAIN_ITEM: Final = re.compile(r"(?<=[\].!?])\s+-\s+(?=\S)")
+
+
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE: Final = frozenset((_LOGO, _TOPICS))
 
 
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     return page.has(_LOGO) or (page.has(_TOPICS) and page.has_any((_SUMMARY, _TRANSCRIPT)))
 
 
@@ -150,7 +216,11 @@ def _summary_block(s: Summary, page: Page, a: int, b: int) -> None:
     text = " ".join(_blocks.nonblank(page.lines[a:b]))
     if not text:
         return
-    parts = _MD_HEADING.split(text)
+    parts, prev = [], 0
+    for m in _find_all(_MD_HEADING, text, _heading_starts(text)):  # split at the headings
+        parts.append(text[prev : m.start()])
+        prev = m.end()
+    parts.append(text[prev:])
     lead = parts[0].strip()
     if lead:
         s.tldr = lead
@@ -162,8 +232,8 @@ def _summary_block(s: Summary, page: Page, a: int, b: int) -> None:
 
 def _items(text: str) -> tuple[str, list[Insight]]:
     """A Markdown heading's text and its list items."""
-    pattern = _ITEM if _ITEM.search(text) else _ITEM_NO_COLON
-    starts = list(pattern.finditer(text))
+    at = _item_starts(text)
+    starts = _find_all(_ITEM, text, at) or _find_all(_ITEM_NO_COLON, text, at)
     if not starts:
         return _plain_items(text)
     heading = text[: starts[0].start()].strip()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -36,29 +36,29 @@ from ..model import Chapter, Insight, Person, Section, Summary
 from . import _blocks as b
 from ._page import Page
 
-NAME = "podwave"
-DESCRIPTION = (
+NAME: Final = "podwave"
+DESCRIPTION: Final = (
     "pod.wave.co: Podcast Summary heading, Date/Host/Guests, Episode Overview, "
     "numbered discussion points with timestamped bullets"
 )
-MARKERS = (
+MARKERS: Final = (
     "Podcast Summary: Show – “Title”",
     "Episode Overview",
     "Key Discussion Points & Insights",
 )
 
-_POINTS_LINES = (
+_POINTS_LINES: Final = (
     "Key Discussion Points & Insights",
     "Key Discussion Points & Insights:",
     "Key Discussion Points and Insights",
     "Key Discussion Points and Insights:",
 )
-_OVERVIEW_LINES = ("Episode Overview", "Episode Overview:")
-_SUMMARY_PREFIX = "Podcast Summary:"
+_OVERVIEW_LINES: Final = ("Episode Overview", "Episode Overview:")
+_SUMMARY_PREFIX: Final = "Podcast Summary:"
 
 # Heading vocabulary, compared case-folded without a leading ``#``/emoji or a trailing
 # colon: what each heading's block is.
-_HEADINGS = {
+_HEADINGS: Final = {
     "episode overview": "overview",
     "overview": "overview",
     "key discussion points & insights": "points",
@@ -79,37 +79,48 @@ _HEADINGS = {
     "actionable takeaways": "list",
 }
 
-_QUOTED = re.compile(r"[\"“„](.+)[\"”](.*)")
-_DASH_QUOTED = re.compile(r"(.+?)\s+[–—-]\s+[\"“„](.+)[\"”](.*)")
-_SHOW_QUOTED = re.compile(r"([^\"“”:]{1,150}?):\s*[\"“„](.+)[\"”](.*)")
-_DASH = re.compile(r"\s+[–—-]\s+")
-_LABEL = re.compile(r"(Date|Published|Host\(s\)|Hosts?|Guests?):\s*")
-_PAREN = re.compile(r"\([^()]*\)")
-_NAME_SEP = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
-_ABOUT = re.compile(r"(.+?)\s*\((.+)\)")
-_TIME = b.TIME
-_RANGE_LINE = re.compile(
+_QUOTED: Final = re.compile(r"[\"“„](.+)[\"”](.*)")
+_DASH_QUOTED: Final = re.compile(r"(.+?)\s+[–—-]\s+[\"“„](.+)[\"”](.*)")
+_SHOW_QUOTED: Final = re.compile(r"([^\"“”:]{1,150}?):\s*[\"“„](.+)[\"”](.*)")
+_DASH: Final = re.compile(r"\s+[–—-]\s+")
+_LABEL: Final = re.compile(r"(Date|Published|Host\(s\)|Hosts?|Guests?):\s*")
+_PAREN: Final = re.compile(r"\([^()]*\)")
+_NAME_SEP: Final = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
+_ABOUT: Final = re.compile(r"(.+?)\s*\((.+)\)")
+_HIDDEN: Final = re.compile(r"\x00(\d+)\x00")  # a parenthesis _people set aside
+_TIME: Final = b.TIME
+_RANGE_LINE: Final = re.compile(
     rf"(?:Timestamps?:\s*)?[\[(]?\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]?", re.IGNORECASE
 )
-_TRAILING_RANGE = re.compile(rf"\s*[\[(]\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]\s*$")
-_EPISODE_IN_SHOW = re.compile(r"(.+?)(?:\s*#|\s+(?:Episode|Ep\.?)\s*)(\d{1,5})", re.IGNORECASE)
-_EPISODE_IN_TITLE = re.compile(
+_TRAILING_RANGE: Final = re.compile(rf"\s*[\[(]\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]\s*$")
+_EPISODE_IN_SHOW: Final = re.compile(
+    r"(.+?)(?:\s*#|\s+(?:Episode|Ep\.?)\s*)(\d{1,5})", re.IGNORECASE
+)
+_EPISODE_IN_TITLE: Final = re.compile(
     r"(?:#|(?:Episode|Ep\.?)\s*)(\d{1,5})\s*(?::|[–—-]|\|)\s*(\S.*)", re.IGNORECASE
 )
 # Lines that may follow the heading; a ``Show: "Title"`` line counts as the heading only
 # when one of them comes within the next few lines.
-_AFTER_HEADING = ("Date:", "Published:", "Host:", "Hosts:", "Host(s):", "Guest:", "Guests:")
+_AFTER_HEADING: Final = ("Date:", "Published:", "Host:", "Hosts:", "Host(s):", "Guest:", "Guests:")
 
 
-@dataclass(slots=True)
 class _Heading:
-    show: str | None
-    title: str
-    before: str  # chrome glued in front of the heading
-    after: str  # a meta line glued behind it (``…”Date: February 18, 2026``)
+    __slots__ = ("after", "before", "show", "title")
+
+    def __init__(self, show: str | None, title: str, before: str, after: str) -> None:
+        self.show = show
+        self.title = title
+        self.before = before  # chrome glued in front of the heading
+        self.after = after  # a meta line glued behind it (``…”Date: February 18, 2026``)
+
+
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE: Final = frozenset((*_POINTS_LINES, *_OVERVIEW_LINES))
 
 
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     if page.has_any(_POINTS_LINES):
         return True
     return page.has_any(_OVERVIEW_LINES) and any(_SUMMARY_PREFIX in ln for ln in page.lines)
@@ -301,13 +312,15 @@ def _continues(prev: str, blank_between: bool) -> bool:
     return not blank_between or not b.ends_sentence(prev)
 
 
-@dataclass(slots=True)
 class _Topic:
-    title: str
-    start: str | None = None
-    end: str | None = None
-    paragraph: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
+    __slots__ = ("bullets", "end", "paragraph", "start", "title")
+
+    def __init__(self, title: str, start: str | None = None, end: str | None = None) -> None:
+        self.title = title
+        self.start = start
+        self.end = end
+        self.paragraph: list[str] = []
+        self.bullets: list[str] = []
 
 
 class _Reader:
@@ -486,12 +499,15 @@ def _people(text: str, role: str) -> list[Person]:
         kept.append(m.group())
         return f"\x00{len(kept) - 1}\x00"
 
-    masked = _PAREN.sub(hide, text.strip().rstrip(",;&").strip())
+    masked = text.strip().rstrip(",;&").strip()
+    if "(" in masked:
+        masked = _PAREN.sub(hide, masked)
     if masked.endswith(" and"):
         masked = masked[:-4]
     out: list[Person] = []
     for part in _NAME_SEP.split(masked):
-        part = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], part)
+        if "\x00" in part:
+            part = _HIDDEN.sub(lambda m: kept[int(m.group(1))], part)
         person = _person(part, role)
         if person is not None:
             out.append(person)
@@ -503,7 +519,7 @@ def _person(text: str, role: str, *, dash_about: bool = False) -> Person | None:
     text = text.strip()
     if not text or text.casefold() in ("none", "n/a", "-"):
         return None
-    m = _ABOUT.fullmatch(text)
+    m = _ABOUT.fullmatch(text) if text.endswith(")") else None
     if m is not None:
         return Person(m.group(1).strip(), role, m.group(2).strip())
     pieces = _DASH.split(text, maxsplit=1) if dash_about else [text]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -19,37 +19,47 @@ from ..model import Chapter, Insight, Section, Summary
 from . import _blocks
 from ._page import Page
 
-NAME = "scripod"
-DESCRIPTION = "scripod.com: year-less date, Shownote, Highlights at times, question Chapters"
-MARKERS = ("Shownote", "Highlights", "Chapters")
+NAME: Final = "scripod"
+DESCRIPTION: Final = "scripod.com: year-less date, Shownote, Highlights at times, question Chapters"
+MARKERS: Final = ("Shownote", "Highlights", "Chapters")
 
-_HEADINGS = MARKERS
-_CONTENT = ("Highlights", "Chapters")  # the summary itself; Shownote is the publisher's
-_TIME = _blocks.TIME
+_HEADINGS: Final = MARKERS
+_CONTENT: Final = ("Highlights", "Chapters")  # the summary itself; Shownote is the publisher's
+_TIME: Final = _blocks.TIME
 # A time glued to the highlight after it (``53:15The founders…``) or a text glued to the
 # time after it (``…in 2019.54:10``), as copies of inline elements come out.
-_TIME_THEN_TEXT = re.compile(rf"({_TIME})\s*([A-Z“\"'‘].*)")
-_TEXT_THEN_TIME = re.compile(rf"(.*[.!?…\"”’)])\s*({_TIME})")
+_TIME_THEN_TEXT: Final = re.compile(rf"({_TIME})\s*([A-Z“\"'‘].*)")
+_TEXT_THEN_TIME: Final = re.compile(rf"(.*[.!?…\"”’)])\s*({_TIME})")
 # A chapter title with its start time on the same line (``Why now?12:40``).
-_TITLE_THEN_TIME = re.compile(rf"(.*?[^\d:])\s*({_TIME})")
-_GLUED_DATE = re.compile(r"([A-Za-z]{3,9}\.? \d{1,2}(?:, \d{4})?)(\D.*)")
+_TITLE_THEN_TIME: Final = re.compile(rf"(.*?[^\d:])\s*({_TIME})")
+_GLUED_DATE: Final = re.compile(r"([A-Za-z]{3,9}\.? \d{1,2}(?:, \d{4})?)(\D.*)")
 
 
-_MONTH3 = frozenset(
+_MONTH3: Final = frozenset(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 )
 
 
-@dataclass(slots=True)
 class _Header:
     """Where the title block sits: the title, the show (twice) and the date."""
 
-    title: str
-    show: str | None
-    date: str | None
-    date_i: int | None
-    used: frozenset[int]  # line indices the header claims
-    first: int  # index of its first line (the title's)
+    __slots__ = ("date", "date_i", "first", "show", "title", "used")
+
+    def __init__(
+        self,
+        title: str,
+        show: str | None,
+        date: str | None,
+        date_i: int | None,
+        used: frozenset[int],
+        first: int,
+    ) -> None:
+        self.title = title
+        self.show = show
+        self.date = date
+        self.date_i = date_i
+        self.used = used  # line indices the header claims
+        self.first = first  # index of its first line (the title's)
 
 
 def _is_date(line: str) -> bool:
@@ -91,7 +101,17 @@ def _header_at(lines: list[str], d: int, start: int, end: int) -> _Header | None
 
 
 def _headers(page: Page, start: int = 0, end: int | None = None) -> list[_Header]:
-    """Every ``title / show / date / show`` block in ``lines[start:end]``."""
+    """Every ``title / show / date / show`` block in ``lines[start:end]`` (those of the
+    whole page found once: detection, page starts and parsing all ask)."""
+    if start == 0 and end is None:
+        found = page.memo.get(NAME)
+        if not isinstance(found, list):
+            found = page.memo[NAME] = _find_headers(page, 0, None)
+        return found
+    return _find_headers(page, start, end)
+
+
+def _find_headers(page: Page, start: int, end: int | None) -> list[_Header]:
     lines = page.lines
     stop = len(lines) if end is None else end
     found = []
@@ -104,8 +124,12 @@ def _headers(page: Page, start: int = 0, end: int | None = None) -> list[_Header
     return found
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE: Final = frozenset(_CONTENT)
+
+
 def detect(page: Page) -> bool:
-    if not page.has_any(_CONTENT):
+    if not page.has_any(GATE):
         return False
     return page.has("Shownote") or bool(_headers(page))
 
@@ -204,11 +228,12 @@ def _highlights(
         if not line:
             items.append((i, ""))
             continue
-        m = _TIME_THEN_TEXT.fullmatch(line)
+        # (each regex only where it can match: a time first, or a digit last)
+        m = _TIME_THEN_TEXT.fullmatch(line) if line[0].isdigit() else None
         if m is not None and values.parse_timestamp(m.group(1)) is not None:
             items += [(i, m.group(1)), (i, m.group(2))]
             continue
-        m = _TEXT_THEN_TIME.fullmatch(line)
+        m = _TEXT_THEN_TIME.fullmatch(line) if line[-1].isdigit() else None
         if m is not None and values.parse_timestamp(m.group(2)) is not None:
             items += [(i, m.group(1)), (i, m.group(2))]
             continue
@@ -231,7 +256,8 @@ def _highlights(
             else:
                 parts.append(text)
         if parts:
-            insights.append(Insight(None, " ".join(parts), timestamps=[_blocks.timestamp(at)]))
+            # (title, text, speaker, timestamps): positional, no dict of keywords
+            insights.append(Insight(None, " ".join(parts), None, [_blocks.timestamp(at)]))
         else:
             extra.append((i, at))
     return tldr, insights
@@ -260,7 +286,7 @@ def _chapters(lines: list[str], a: int, b: int, extra: list[tuple[int, str]]) ->
             found.append((pending, Chapter(lines[pending])))
             pending = None
         next_is_time = k + 1 < len(idx) and _blocks.is_time(lines[idx[k + 1]])
-        m = None if next_is_time else _TITLE_THEN_TIME.fullmatch(line)
+        m = None if next_is_time or not line[-1].isdigit() else _TITLE_THEN_TIME.fullmatch(line)
         if m is not None and values.parse_timestamp(m.group(2)) is not None:
             found.append((i, _chapter(m.group(1).strip(), m.group(2))))
         else:
@@ -281,4 +307,4 @@ def _chapters(lines: list[str], a: int, b: int, extra: list[tuple[int, str]]) ->
 
 
 def _chapter(title: str, at: str) -> Chapter:
-    return Chapter(title, start=at, start_seconds=values.parse_timestamp(at))
+    return Chapter(title, at, values.parse_timestamp(at))  # (title, start, start_seconds)

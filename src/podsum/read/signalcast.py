@@ -9,39 +9,48 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from ..errors import ParseError
 from ..model import Section, Summary
 from . import _blocks
 from ._page import Page
 
-NAME = "signalcast"
-DESCRIPTION = "signalcast.app: show, title, N min episode · N min read, Topics, Key Takeaways"
-SKIP = "Skip to main content"
-SUMMARY = "AI-Generated Summary"
-TAKEAWAYS = "Key Takeaways"
-EPISODE = "Episode"
-READ_TIME = "Read time"
-TOPICS = "Topics"
-DOT = "·"
-LABELS = (EPISODE, READ_TIME, TOPICS)
-MARKERS = (SUMMARY, TAKEAWAYS, READ_TIME)
+NAME: Final = "signalcast"
+DESCRIPTION: Final = (
+    "signalcast.app: show, title, N min episode · N min read, Topics, Key Takeaways"
+)
+SKIP: Final = "Skip to main content"
+SUMMARY: Final = "AI-Generated Summary"
+TAKEAWAYS: Final = "Key Takeaways"
+EPISODE: Final = "Episode"
+READ_TIME: Final = "Read time"
+TOPICS: Final = "Topics"
+DOT: Final = "·"
+LABELS: Final = (EPISODE, READ_TIME, TOPICS)
+MARKERS: Final = (SUMMARY, TAKEAWAYS, READ_TIME)
 
-_LENGTH = (
+_LENGTH: Final = (
     r"\d{1,3}\s?(?:h|hr|hrs|hours?)(?:\s?\d{1,2}\s?(?:m|min|mins|minutes?))?"
     r"|\d{1,4}\s?(?:m|min|mins|minutes?)"
 )
 # ``48 min episode · 2 min read``, maybe with the episode title glued before it.
-_META = re.compile(rf"(?P<pre>.*?)(?P<ep>{_LENGTH}) episode · (?P<read>{_LENGTH}) read")
+_META: Final = re.compile(rf"(?P<pre>.*?)(?P<ep>{_LENGTH}) episode · (?P<read>{_LENGTH}) read")
 # A show name glued to the title: a lower-case letter, then a capitalised word.
-_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
-_CHECK = "✓"
-_NAME_MAX = 100
+_HUMP: Final = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_CHECK: Final = "✓"
+_NAME_MAX: Final = 100
+
+
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE: Final = frozenset((SUMMARY, TAKEAWAYS, READ_TIME, SKIP, DOT))
 
 
 def detect(page: Page) -> bool:
     """Key Takeaways with the summary heading or the Read time label; failing that, once
     one marker line (or the lone ``·``) is there, the ``N min episode · N min read`` line."""
+    if not page.has_any(GATE):
+        return False
     if page.has(TAKEAWAYS) and page.has_any((SUMMARY, READ_TIME)):
         return True
     if page.has(SUMMARY, READ_TIME):
@@ -175,7 +184,7 @@ def _head_end(texts: Sequence[str], body_at: int) -> int:
     return body_at
 
 
-_RANKS = {SKIP: 0, DOT: 2, EPISODE: 3, READ_TIME: 4, TOPICS: 5, SUMMARY: 6, TAKEAWAYS: 7}
+_RANKS: Final = {SKIP: 0, DOT: 2, EPISODE: 3, READ_TIME: 4, TOPICS: 5, SUMMARY: 6, TAKEAWAYS: 7}
 
 
 def _page_spans(rows: Sequence[tuple[int, str]]) -> list[tuple[int, int]]:

@@ -28,25 +28,26 @@ saved page gives when the capitals come from the site's style sheet.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from ..errors import ParseError
 from ..model import Chapter, Insight, Section, Summary, Timestamp
 from . import _blocks
 from ._page import Page
 
-NAME = "ulisten"
-DESCRIPTION = (
+NAME: Final = "ulisten"
+DESCRIPTION: Final = (
     "ulisten.ai: WHAT IT’S REALLY ABOUT, IDEAS WORTH REMEMBERING (main page), "
     "CHAPTERS (/chapters), FREQUENTLY ASKED QUESTIONS (/faq)"
 )
-MARKERS = (
+MARKERS: Final = (
     "WHAT IT’S REALLY ABOUT",
     "IDEAS WORTH REMEMBERING",
     "CHAPTERS",
     "FREQUENTLY ASKED QUESTIONS",
 )
 
-_SKIP = "Skip to content"
+_SKIP: Final = "Skip to content"
 
 
 def _cases(*written: str) -> tuple[str, ...]:
@@ -61,12 +62,12 @@ def _cases(*written: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_GLANCE = _cases("AT A GLANCE")
-_ABOUT = _cases("WHAT IT’S REALLY ABOUT", "WHAT IT'S REALLY ABOUT")
-_IDEAS = _cases("IDEAS WORTH REMEMBERING")
-_CHAPTERS = _cases("CHAPTERS")
-_FAQ = _cases("FREQUENTLY ASKED QUESTIONS")
-_KIND = {
+_GLANCE: Final = _cases("AT A GLANCE")
+_ABOUT: Final = _cases("WHAT IT’S REALLY ABOUT", "WHAT IT'S REALLY ABOUT")
+_IDEAS: Final = _cases("IDEAS WORTH REMEMBERING")
+_CHAPTERS: Final = _cases("CHAPTERS")
+_FAQ: Final = _cases("FREQUENTLY ASKED QUESTIONS")
+_KIND: Final = {
     **dict.fromkeys(_GLANCE, "glance"),
     **dict.fromkeys(_ABOUT, "about"),
     **dict.fromkeys(_IDEAS, "ideas"),
@@ -74,15 +75,21 @@ _KIND = {
     **dict.fromkeys(_FAQ, "faq"),
 }
 
-_TIME = _blocks.TIME
-_EPISODE = re.compile(r"(.*?)\s*(?:#|\bEp(?:isode)?\.?\s*)(\d{1,5})")
-_TITLE_LINE = re.compile(r".+ \| .*#\d{1,5}")
-_COUNT = re.compile(r"(\d{1,3})\s?(?:ideas?|IDEAS?|Ideas?)(.*)")
-_RANGE = re.compile(rf"({_TIME})\s*[–—-]\s*({_TIME})\s*(.*)")
-_ANSWER_END = re.compile(rf"\s*(?:▸\s*)?({_TIME})\s+in transcript")
+_TIME: Final = _blocks.TIME
+_EPISODE: Final = re.compile(r"(.*?)\s*(?:#|\bEp(?:isode)?\.?\s*)(\d{1,5})")
+_TITLE_LINE: Final = re.compile(r".+ \| .*#\d{1,5}")
+_COUNT: Final = re.compile(r"(\d{1,3})\s?(?:ideas?|IDEAS?|Ideas?)(.*)")
+_RANGE: Final = re.compile(rf"({_TIME})\s*[–—-]\s*({_TIME})\s*(.*)")
+_ANSWER_END: Final = re.compile(rf"\s*(?:▸\s*)?({_TIME})\s+in transcript")
+
+
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE: Final = frozenset((*_ABOUT, *_IDEAS, *_CHAPTERS, *_FAQ))
 
 
 def detect(page: Page) -> bool:
+    if not page.has_any(GATE):
+        return False
     if page.has_any(_ABOUT) or page.has_any(_IDEAS):
         return True
     if page.has_any(_CHAPTERS) or page.has_any(_FAQ):
@@ -130,7 +137,7 @@ def page_starts(page: Page) -> list[int]:
     for i, line in enumerate(lines):
         if _head_at(lines, i):
             start = i
-        elif _TITLE_LINE.fullmatch(line):
+        elif " | " in line and line[-1:].isdigit() and _TITLE_LINE.fullmatch(line):
             prev = _blocks.prev_nonblank(lines, i)
             if prev is not None and _head_at(lines, prev):
                 continue
@@ -174,7 +181,11 @@ def parse(page: Page) -> Summary:
 
 
 def _is_content(line: str) -> bool:
-    return line in _KIND or _RANGE.match(line) is not None or _ANSWER_END.search(line) is not None
+    return (
+        line in _KIND
+        or (line[:1].isdigit() and _RANGE.match(line) is not None)
+        or ("in transcript" in line and _ANSWER_END.search(line) is not None)
+    )
 
 
 def _head(page: Page, end: int) -> Summary:
@@ -332,12 +343,13 @@ def _faq(s: Summary, page: Page, heading: str, a: int, b: int) -> None:
     current: list[str] = []
     for line in page.lines[a:b]:
         pos = 0
-        for m in _ANSWER_END.finditer(line):
-            if line[pos : m.start()].strip():
-                current.append(line[pos : m.start()].strip())
-            chunks.append((current, _blocks.timestamp(m.group(1))))
-            current = []
-            pos = m.end()
+        if "in transcript" in line:  # in every mark: most lines are not searched at all
+            for m in _ANSWER_END.finditer(line):
+                if line[pos : m.start()].strip():
+                    current.append(line[pos : m.start()].strip())
+                chunks.append((current, _blocks.timestamp(m.group(1))))
+                current = []
+                pos = m.end()
         rest = line[pos:].strip()
         if rest or (pos == 0 and current):
             current.append(rest)  # a blank line keeps paragraphs apart in an answer

@@ -26,7 +26,7 @@ How the page maps onto the record:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import Final
 
 from .. import values
 from ..errors import ParseError
@@ -34,46 +34,46 @@ from ..model import Chapter, Insight, Section, Summary
 from . import _blocks as b
 from ._page import Page
 
-NAME = "youtubeds"
-DESCRIPTION = (
+NAME: Final = "youtubeds"
+DESCRIPTION: Final = (
     "youtubeds.com (YouTube Deep Summary): channel • date • duration line, Overview, "
     "chapter-by-chapter deep dive"
 )
-_SITE = "YouTube Deep Summary"
-MARKERS = (_SITE + _SITE, "🤖 AI-Generated Summary:", "Chapter-by-Chapter Deep Dive")
+_SITE: Final = "YouTube Deep Summary"
+MARKERS: Final = (_SITE + _SITE, "🤖 AI-Generated Summary:", "Chapter-by-Chapter Deep Dive")
 
-_DEEP_DIVE = "Chapter-by-Chapter Deep Dive"
-_DETECT = (
+_DEEP_DIVE: Final = "Chapter-by-Chapter Deep Dive"
+_DETECT: Final = (
     _SITE + _SITE,
     _SITE,
     "🤖 AI-Generated Summary:",
     _DEEP_DIVE,
     _DEEP_DIVE + ":",
 )
-_THUMBNAIL = "Video thumbnail"
-_WATCH = re.compile(r"(?:🔗\s*)?Watch on YouTube")
-_AI = re.compile(r"(?:🤖\s*)?AI-Generated Summary:?")
-_VIDEO = re.compile(r"🎥\s*(\S.*)")
-_DURATION = re.compile(r"(?:⏱\ufe0f?\s*)?Duration:\s*(\S.*)")
-_SUMMARIES = re.compile(r"(?:📚\s*)?Chapter Summaries\s*\((\d{1,4})\)")
-_VIDEO_CHAPTERS = re.compile(r"(?:📚\s*)?Video Chapters\s*\((\d{1,4})(?:\s+chapters?)?\):?")
+_THUMBNAIL: Final = "Video thumbnail"
+_WATCH: Final = re.compile(r"(?:🔗\s*)?Watch on YouTube")
+_AI: Final = re.compile(r"(?:🤖\s*)?AI-Generated Summary:?")
+_VIDEO: Final = re.compile(r"🎥\s*(\S.*)")
+_DURATION: Final = re.compile(r"(?:⏱\ufe0f?\s*)?Duration:\s*(\S.*)")
+_SUMMARIES: Final = re.compile(r"(?:📚\s*)?Chapter Summaries\s*\((\d{1,4})\)")
+_VIDEO_CHAPTERS: Final = re.compile(r"(?:📚\s*)?Video Chapters\s*\((\d{1,4})(?:\s+chapters?)?\):?")
 # Header lines glued together by the copy split before each of their emoji.
-_HEADER_EMOJI = re.compile(r"(?<=\S)(?=📚|🤖|🎥|⏱|🔗)")
-_OVERVIEW = frozenset(("Overview", "Overview:", "📝 Overview", "📋 Overview"))
-_TIME = b.TIME
-_CHAPTER = re.compile(
+_HEADER_EMOJI: Final = re.compile(r"(?<=\S)(?=📚|🤖|🎥|⏱|🔗)")
+_OVERVIEW: Final = frozenset(("Overview", "Overview:", "📝 Overview", "📋 Overview"))
+_TIME: Final = b.TIME
+_CHAPTER: Final = re.compile(
     rf"(?P<title>\S.*?)\s*[\(\[](?P<start>{_TIME})(?:\s*[–—-]\s*(?P<end>{_TIME}))?[\)\]]"
 )
-_INDEX_TIME_FIRST = re.compile(rf"(?P<start>{_TIME})\s+(?:[–—-]\s+)?(?P<title>\S.*)")
-_CLOCK = re.compile(_TIME)
+_INDEX_TIME_FIRST: Final = re.compile(rf"(?P<start>{_TIME})\s+(?:[–—-]\s+)?(?P<title>\S.*)")
+_CLOCK: Final = re.compile(_TIME)
 # The fixed sub-headings of a chapter (case-folded, "and" for "&", no colon).
-_SUBHEADINGS = {
+_SUBHEADINGS: Final = {
     "core concepts & main points": "points",
     "key insights & takeaways": "points",
     "actionable advice": "points",
     "connection to video theme": "summary",
 }
-_TAIL = {
+_TAIL: Final = {
     "conclusion": "bottom",
     "final thoughts": "bottom",
     "bottom line": "bottom",
@@ -81,8 +81,12 @@ _TAIL = {
 }
 
 
+# Lines one of which every page this reader detects has (the registry's first test).
+GATE: Final = frozenset(_DETECT)
+
+
 def detect(page: Page) -> bool:
-    return page.has_any(_DETECT)
+    return page.has_any(GATE)
 
 
 def page_starts(page: Page) -> list[int]:
@@ -127,21 +131,27 @@ def parse(page: Page) -> Summary:
 # --- the head: title and channel line --------------------------------------------
 
 
-@dataclass(slots=True)
 class _Meta:
-    channel: str | None = None
-    date: str | None = None
-    duration: str | None = None
-    views: str | None = None
+    __slots__ = ("channel", "date", "duration", "views")
+
+    def __init__(self) -> None:
+        self.channel: str | None = None
+        self.date: str | None = None
+        self.duration: str | None = None
+        self.views: str | None = None
 
 
-@dataclass(slots=True)
 class _Head:
-    title: str
-    title_at: int
-    title_chrome: str  # ``Video thumbnail`` glued in front of the title
-    meta: _Meta | None
-    meta_at: int | None
+    __slots__ = ("meta", "meta_at", "title", "title_at", "title_chrome")
+
+    def __init__(
+        self, title: str, title_at: int, title_chrome: str, meta: _Meta | None, meta_at: int | None
+    ) -> None:
+        self.title = title
+        self.title_at = title_at
+        self.title_chrome = title_chrome  # ``Video thumbnail`` glued in front of the title
+        self.meta = meta
+        self.meta_at = meta_at
 
 
 def _is_site_chrome(line: str) -> bool:
@@ -245,16 +255,18 @@ def _header_line(line: str) -> tuple[str, str] | None:
 # --- the reader ----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Chapter:
-    title: str
-    start: str
-    end: str | None
-    points: list[str] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
-    sub: str = "summary"  # what the current sub-heading's text is: "points" | "summary"
-    open_point: bool = False  # the last point is a bullet that may wrap onto the next line
-    closed: bool = False  # prose ended: later loose lines are chrome
+    __slots__ = ("closed", "end", "open_point", "points", "start", "sub", "summary", "title")
+
+    def __init__(self, title: str, start: str, end: str | None) -> None:
+        self.title = title
+        self.start = start
+        self.end = end
+        self.points: list[str] = []
+        self.summary: list[str] = []
+        self.sub = "summary"  # what the current sub-heading's text is: "points" | "summary"
+        self.open_point = False  # the last point is a bullet that may wrap onto the next line
+        self.closed = False  # prose ended: later loose lines are chrome
 
 
 class _Reader:

@@ -1,0 +1,134 @@
+"""The parser's fast paths say what the regexes they stand in for say.
+
+Hot line tests read with string methods, or run a regex only after a cheap test of a
+line's first or last characters. Each is held here to the plain regex, on text drawn
+from the characters that make them hard: the non-ASCII letters IGNORECASE matches with
+ASCII ones ("ſ", "K", "İ", "ı"), digits that are not ASCII, spaces that are not " ",
+newlines, brackets and colons.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from podsum import repair, textparser, values
+from podsum.read import _blocks, generic
+
+SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+PIECES = st.sampled_from(
+    [
+        *"aAsSkKiIcCoOrRvVeEdD ſKİı\u2003\u00a0\t\n\x1c:：#*_()[],.!?…”’»\"'-|©·",
+        *"0123456789١٢²",
+        "Summary",
+        "TL;DR",
+        "Key Takeaways",
+        "Links",
+        "Chapters",
+        "skip to",
+        "cookies",
+        "cookie policy",
+        "all rights reserved",
+        "Home > ",
+        "sign up for ",
+        "[02:14]",
+        "(03:15, 08:50)",
+        "1:04:21",
+        "🧠",
+        " ##",
+        "## ",
+        "Label: ",
+        "http",
+    ]
+)
+TEXT = st.lists(PIECES, max_size=12).map("".join)
+
+
+@SETTINGS
+@given(TEXT)
+def test_sentence_end(text: str) -> None:
+    expected = re.search(r"[.!?…。！？][\"'”’»)\]]*$", text) is not None
+    assert textparser.ends_sentence(text) is expected
+
+
+@SETTINGS
+@given(TEXT)
+def test_markdown_heading_text(text: str) -> None:
+    for line in (text, "#" + text, "## " + text, "####### " + text):
+        m = re.fullmatch(r"(#{1,6})\s+(.*?)(?:\s+#+)?", line)
+        assert generic._md_text(line) == (m.group(2) if m else None)
+
+
+@SETTINGS
+@given(TEXT)
+def test_label(text: str) -> None:
+    m = re.fullmatch(r"([^:]{1,100}?):\s+(\S.*)", text)
+    if m is None or _blocks.ends_sentence(m.group(1)) or "http" in m.group(1):
+        expected: tuple[str | None, str] = (None, text)
+    else:
+        expected = (m.group(1).strip(), m.group(2).strip())
+    assert _blocks.split_label(text) == expected
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*"0123456789:١²a "]), max_size=10).map("".join))
+def test_clock_time(text: str) -> None:
+    m = re.fullmatch(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})", text)
+    expected = None
+    if m is not None:
+        hours, minutes, seconds = int(m.group(1) or 0), int(m.group(2)), int(m.group(3))
+        if not (seconds > 59 or (m.group(1) and minutes > 59)):
+            expected = hours * 3600 + minutes * 60 + seconds
+    assert values.parse_duration(text) == expected
+    assert values.looks_like_duration(text) is (len(text) <= 10 and m is not None)
+
+
+@SETTINGS
+@given(TEXT)
+def test_trailing_times(text: str) -> None:
+    pattern = _blocks._TRAILING_TIMES
+    m = pattern.search(text)
+    got, stamps = _blocks.trailing_timestamps(text)
+    if m is None:
+        assert (got, stamps) == (text, [])
+    else:
+        assert got == text[: m.start()].rstrip()
+        assert [t.at for t in stamps] == _blocks._ONE_TIME.findall(m.group())
+
+
+CHROME = re.compile(
+    r"(?:©|\(c\)\s|copyright\s|skip to\s|powered by\s|sign up for\s|subscribe to\s"
+    r"|(?:listen|watch|follow us|available|subscribe) on\s|home\s*[>/›»|]\s|more from\s)"
+    r"|.*(?:all rights reserved|we use cookies|this site uses cookies|cookie policy)",
+    re.IGNORECASE,
+)
+
+
+@SETTINGS
+@given(TEXT)
+def test_chrome(text: str) -> None:
+    for line in (text, text.strip()):
+        expected = 0 < len(line) <= 200 and (
+            line.casefold() in generic._CHROME or CHROME.match(line) is not None
+        )
+        page_may = generic._chrome_anywhere_possible([line])
+        assert generic._is_chrome(line) is expected
+        assert generic._is_chrome(line, page_may) is expected
+
+
+def test_chrome_in_letters_ignorecase_matches() -> None:
+    for line in ("ſkip to content", "We use cooKies here", "Sıgn up for more", "cookİe policy"):
+        assert generic._is_chrome(line), line
+
+
+def test_every_mojibake_lead_character_is_searched_for() -> None:
+    # clean_lines repairs only lines with one of these; repair starts from them.
+    leads = (
+        repair._byte_chars(("cp1252",), 0xC2, 0xF4)
+        + repair._byte_chars(("cp1253", "cp1252"), 0xC2, 0xF4)
+        + "π"
+    )
+    assert all(textparser._MOJIBAKE_LEAD.fullmatch(c) for c in leads)
