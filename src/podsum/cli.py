@@ -972,18 +972,21 @@ def export(
     print(for_terminal(summary))
 
 
+TextOrJsonFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="text | json",
+        autocompletion=complete.choices("text", "json"),
+    ),
+]
+
+
 @app.command(cls=Command)
 def stats(
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="text | json",
-            autocompletion=complete.choices("text", "json"),
-        ),
-    ] = "text",
+    fmt: TextOrJsonFormat = "text",
     top: Annotated[
         int, typer.Option("--top", min=1, metavar="N", help="How many shows, topics, people.")
     ] = 10,
@@ -1011,16 +1014,7 @@ def stats(
 
 @app.command(cls=Command)
 def layouts(
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="text | json",
-            autocompletion=complete.choices("text", "json"),
-        ),
-    ] = "text",
+    fmt: TextOrJsonFormat = "text",
 ) -> None:
     """List the page layouts podsum reads, in the order they are tried, with the lines
     that identify each. The layout is read from a page's content; --layout forces one."""
