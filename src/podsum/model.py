@@ -2,6 +2,10 @@
 
 The dataclasses are the one place that knows the record's shape: parsers build them,
 renderers read them, and ``to_dict``/``from_dict`` are the JSON boundary.
+
+Each class writes its ``__init__`` out (``dataclass`` keeps one a class has): mypyc
+compiles a written one, but runs the one ``dataclass`` makes as Python, and a page
+builds dozens of these. ``tests/test_model.py`` holds each to its fields.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ class Timestamp:
     at: str
     seconds: int | None
 
+    def __init__(self, at: str, seconds: int | None) -> None:
+        self.at = at
+        self.seconds = seconds
+
 
 @dataclass(slots=True)
 class Insight:
@@ -49,6 +57,18 @@ class Insight:
     text: str
     speaker: str | None = None
     timestamps: list[Timestamp] = field(default_factory=list)
+
+    def __init__(
+        self,
+        title: str | None,
+        text: str,
+        speaker: str | None = None,
+        timestamps: list[Timestamp] | None = None,
+    ) -> None:
+        self.title = title
+        self.text = text
+        self.speaker = speaker
+        self.timestamps = [] if timestamps is None else timestamps
 
 
 @dataclass(slots=True)
@@ -58,12 +78,29 @@ class Section:
     declared_insights: int | None
     insights: list[Insight] = field(default_factory=list)
 
+    def __init__(
+        self,
+        emoji: str | None,
+        title: str,
+        declared_insights: int | None,
+        insights: list[Insight] | None = None,
+    ) -> None:
+        self.emoji = emoji
+        self.title = title
+        self.declared_insights = declared_insights
+        self.insights = [] if insights is None else insights
+
 
 @dataclass(slots=True)
 class Person:
     name: str
     role: str | None = None  # "host" | "guest" | None
     about: str | None = None
+
+    def __init__(self, name: str, role: str | None = None, about: str | None = None) -> None:
+        self.name = name
+        self.role = role
+        self.about = about
 
 
 @dataclass(slots=True)
@@ -75,6 +112,24 @@ class Chapter:
     end_seconds: int | None = None
     summary: str | None = None
     points: list[str] = field(default_factory=list)
+
+    def __init__(
+        self,
+        title: str,
+        start: str | None = None,
+        start_seconds: int | None = None,
+        end: str | None = None,
+        end_seconds: int | None = None,
+        summary: str | None = None,
+        points: list[str] | None = None,
+    ) -> None:
+        self.title = title
+        self.start = start
+        self.start_seconds = start_seconds
+        self.end = end
+        self.end_seconds = end_seconds
+        self.summary = summary
+        self.points = [] if points is None else points
 
 
 @dataclass(slots=True)
@@ -88,6 +143,26 @@ class Related:
     age: str | None = None
     points: int | None = None
 
+    def __init__(
+        self,
+        title: str | None = None,
+        show: str | None = None,
+        duration: str | None = None,
+        duration_seconds: int | None = None,
+        channel: str | None = None,
+        description: str | None = None,
+        age: str | None = None,
+        points: int | None = None,
+    ) -> None:
+        self.title = title
+        self.show = show
+        self.duration = duration
+        self.duration_seconds = duration_seconds
+        self.channel = channel
+        self.description = description
+        self.age = age
+        self.points = points
+
 
 @dataclass(slots=True)
 class ParseWarning:
@@ -97,6 +172,11 @@ class ParseWarning:
     message: str
     line: int | None = None
 
+    def __init__(self, code: str, message: str, line: int | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.line = line
+
 
 @dataclass(slots=True)
 class Source:
@@ -104,6 +184,12 @@ class Source:
     location: str | None
     sha256: str
     encoding: str
+
+    def __init__(self, kind: str, location: str | None, sha256: str, encoding: str) -> None:
+        self.kind = kind
+        self.location = location
+        self.sha256 = sha256
+        self.encoding = encoding
 
 
 @dataclass(slots=True)
@@ -131,6 +217,56 @@ class Summary:
     transcript: str | None = None
     extra_lines: list[str] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+
+    def __init__(
+        self,
+        title: str,
+        source: Source,
+        layout: str = "atmes",
+        url: str | None = None,
+        show: str | None = None,
+        episode_number: str | None = None,
+        category: str | None = None,
+        published: str | None = None,
+        views: int | None = None,
+        duration: str | None = None,
+        duration_seconds: int | None = None,
+        people: list[Person] | None = None,
+        topics: list[str] | None = None,
+        tldr: str | None = None,
+        overview: str | None = None,
+        sections: list[Section] | None = None,
+        chapters: list[Chapter] | None = None,
+        bottom_line: str | None = None,
+        related_channel: str | None = None,
+        related: list[Related] | None = None,
+        transcript: str | None = None,
+        extra_lines: list[str] | None = None,
+        warnings: list[ParseWarning] | None = None,
+    ) -> None:
+        self.title = title
+        self.source = source
+        self.layout = layout
+        self.url = url
+        self.show = show
+        self.episode_number = episode_number
+        self.category = category
+        self.published = published
+        self.views = views
+        self.duration = duration
+        self.duration_seconds = duration_seconds
+        self.people = [] if people is None else people
+        self.topics = [] if topics is None else topics
+        self.tldr = tldr
+        self.overview = overview
+        self.sections = [] if sections is None else sections
+        self.chapters = [] if chapters is None else chapters
+        self.bottom_line = bottom_line
+        self.related_channel = related_channel
+        self.related = [] if related is None else related
+        self.transcript = transcript
+        self.extra_lines = [] if extra_lines is None else extra_lines
+        self.warnings = [] if warnings is None else warnings
 
     @property
     def id(self) -> str:
