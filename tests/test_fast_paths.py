@@ -10,12 +10,13 @@ newlines, brackets and colons.
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podsum import repair, textparser, values
-from podsum.read import _blocks, generic
+from podsum.read import _blocks, generic, ulisten
 
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -45,6 +46,18 @@ PIECES = st.sampled_from(
     ]
 )
 TEXT = st.lists(PIECES, max_size=12).map("".join)
+# What a ulisten answer's end is made of, and what comes near it.
+ANSWER_PIECES = (
+    *"▸ \u2003\t:0123456789١²aA?.",
+    "in transcript",
+    "in transcrip",
+    " in transcript",
+    "▸ 3:12",
+    "19:31",
+    "1:02:03",
+    "12:345:67",
+    "Answer text. ",
+)
 
 
 @SETTINGS
@@ -132,3 +145,23 @@ def test_every_mojibake_lead_character_is_searched_for() -> None:
         + "π"
     )
     assert all(textparser._MOJIBAKE_LEAD.fullmatch(c) for c in leads)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*ANSWER_PIECES]), max_size=14).map("".join))
+def test_answer_ends(text: str) -> None:
+    """Each ``in transcript`` mark of a ulisten answer, searched for near the mark only."""
+    expected = [(m.span(), m.groups()) for m in ulisten._ANSWER_END.finditer(text)]
+    assert [(m.span(), m.groups()) for m in ulisten.answer_ends(text)] == expected
+
+
+def test_age_points_last_letters() -> None:
+    """``parse_age_points`` reads only lines ending in one of its words' last letters:
+    no other character's lower case ends in one of them."""
+    letters = "oOtTsSyYwW"
+    others = [
+        c for c in map(chr, range(sys.maxunicode + 1)) if c.lower()[-1:] in letters.lower()
+    ]
+    assert sorted(others) == sorted(letters)
+    for line in ("10 days ago · 10 points", "3 weeks AGO", "yesterday", "1 POINT", "just now"):
+        assert values.parse_age_points(line) is not None

@@ -520,9 +520,17 @@ def scan(cleaned: list[str]) -> Scan:
 
 def may_be_atmes(lines: list[str]) -> bool:
     """The cheap test before the scan: a meta line has a "|" and a section header ends
-    "insights", so a page with neither is not scanned for them."""
+    "N insights", so a page with neither is not scanned for them (a heading such as
+    "Key Insights" is no section header)."""
     for line in lines:
-        if line and ("|" in line or (line[-1] in "sStT" and line.endswith(_MARKER_ENDS))):
+        if line and (
+            "|" in line
+            or (
+                line[-1] in "sStT"
+                and line.endswith(_MARKER_ENDS)
+                and _section_header(line) is not None
+            )
+        ):
             return True
     return False
 

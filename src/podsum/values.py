@@ -54,6 +54,7 @@ _AGE: Final = re.compile(
     re.IGNORECASE,
 )
 _POINTS: Final = re.compile(r"(\d{1,15}) points?", re.IGNORECASE)
+_AGE_POINTS_SEP: Final = re.compile(r"\s[·•|]\s|\s-\s")
 
 
 def _may_be_date(text: str) -> bool:
@@ -231,9 +232,13 @@ def is_yearless_date(text: str) -> bool:
 
 def parse_age_points(text: str) -> tuple[str | None, int | None] | None:
     """``10 days ago · 10 points`` -> ("10 days ago", 10); None if the line is not that."""
+    # The cheap tests: every such line ends with one of these words, and so with one of
+    # these letters (no other character's lower case ends with one of them).
+    if not text or text[-1] not in "oOtTsSyYwW":
+        return None
     if not text[-9:].lower().endswith(("ago", "point", "points", "today", "yesterday", "now")):
-        return None  # the cheap test: every such line ends with one of these
-    parts = [p.strip() for p in re.split(r"\s[·•|]\s|\s-\s", text)]
+        return None
+    parts = [p.strip() for p in _AGE_POINTS_SEP.split(text)]
     age: str | None = None
     points: int | None = None
     for part in parts:

@@ -936,7 +936,9 @@ def _chapters(out: list[Chapter], body: Sequence[int], lines: Sequence[str]) -> 
     first chapter that belong to none."""
     idx = [i for i in body if lines[i]]
     texts = {i: _plain(_marker_text(lines[i]) or lines[i]) for i in idx}
-    timed = any(_chapter_line(t) is not None or _blocks.is_time(t) for t in texts.values())
+    # Each line read as a chapter once: the test for times and the loop share it.
+    read = [_chapter_line(texts[i]) for i in idx]
+    timed = any(c is not None for c in read) or any(map(_blocks.is_time, texts.values()))
     orphans: list[int] = []
     summary: list[list[str]] = []
     cur: Chapter | None = None
@@ -945,10 +947,10 @@ def _chapters(out: list[Chapter], body: Sequence[int], lines: Sequence[str]) -> 
         if i == skip:
             continue
         text = texts[i]
-        chapter = _chapter_line(text) if timed else Chapter(text)
+        chapter = read[n] if timed else Chapter(text)
         if chapter is None and _blocks.is_time(text) and n + 1 < len(idx):
             nxt = texts[idx[n + 1]]
-            if not _blocks.is_time(nxt) and _chapter_line(nxt) is None:
+            if not _blocks.is_time(nxt) and read[n + 1] is None:
                 chapter = Chapter(nxt, text, values.parse_timestamp(text))
                 skip = idx[n + 1]
         if chapter is not None:

@@ -184,7 +184,7 @@ def _is_content(line: str) -> bool:
     return (
         line in _KIND
         or (line[:1].isdigit() and _RANGE.match(line) is not None)
-        or ("in transcript" in line and _ANSWER_END.search(line) is not None)
+        or ("in transcript" in line and bool(answer_ends(line)))
     )
 
 
@@ -337,6 +337,29 @@ def _chapters(s: Summary, page: Page, a: int, b: int) -> None:
     close()
 
 
+_MARK: Final = "in transcript"
+
+
+def answer_ends(line: str) -> list[re.Match[str]]:
+    """``_ANSWER_END.finditer(line)``, searched only where a match can be: what a match
+    holds before ``in transcript`` is "▸", spaces, digits and colons, so each search
+    starts where the run of those before a mark begins (a search of the whole line
+    tries every position of a long answer)."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    k = line.find(_MARK)
+    while k >= 0:
+        j = k
+        while j > pos and ((c := line[j - 1]) in "▸:" or c.isspace() or c.isdigit()):
+            j -= 1
+        m = _ANSWER_END.search(line, j, k + len(_MARK))
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+        k = line.find(_MARK, k + len(_MARK))
+    return out
+
+
 def _faq(s: Summary, page: Page, heading: str, a: int, b: int) -> None:
     """Question / answer paragraphs, each answer ending ``▸ 19:31 in transcript``."""
     chunks: list[tuple[list[str], Timestamp | None]] = []
@@ -344,7 +367,7 @@ def _faq(s: Summary, page: Page, heading: str, a: int, b: int) -> None:
     for line in page.lines[a:b]:
         pos = 0
         if "in transcript" in line:  # in every mark: most lines are not searched at all
-            for m in _ANSWER_END.finditer(line):
+            for m in answer_ends(line):
                 if line[pos : m.start()].strip():
                     current.append(line[pos : m.start()].strip())
                 chunks.append((current, _blocks.timestamp(m.group(1))))
