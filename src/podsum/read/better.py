@@ -67,7 +67,7 @@ def page_starts(page: Page) -> list[int]:
     spans = _page_spans(page.lines)
     for n, (first, last) in enumerate(spans):
         end = spans[n + 1][0] if n + 1 < len(spans) else len(page.lines)
-        head = _Head(page.lines, prev_end, first, _tldr_text(page.lines, first, end))
+        head = _head(page, prev_end, first, _tldr_text(page.lines, first, end))
         starts.append(head.title_at if head.title_at is not None else first)
         prev_end = last + 1
     return starts
@@ -82,22 +82,22 @@ def parse(page: Page) -> Summary:
     bodies = _bodies(lines, found)
     tldr_lines = bodies.get(TAKEAWAY)
     tldr_src = _text(tldr_lines[1]) if tldr_lines else None
-    head = _Head(lines, 0, first, tldr_src)
+    head = _head(page, 0, first, tldr_src)
     if head.title_at is None:
         raise ParseError("not a better page (no title line above its Key Takeaway)")
 
+    extra = list(head.extra)
     title, show = values.split_title(lines[head.title_at])
     if show is None and head.short_name is not None:
         show = head.short_name
     elif head.short_name is not None:
-        head.extra.append((head.short_name_at, head.short_name))
+        extra.append((head.short_name_at, head.short_name))
     s = page.new_summary(NAME, title, show)
     if head.meta_at is not None and head.date is not None:
         _blocks.set_date(s, page, head.date, head.meta_at)
     if head.meta_at is not None and head.duration is not None:
         _blocks.set_duration(s, page, head.duration, head.meta_at)
 
-    extra = list(head.extra)
     for name, (start, body) in bodies.items():
         if name == INSIGHTS:
             insights, rest = _insights(lines, start, body)
@@ -219,11 +219,24 @@ def _short(line: str) -> bool:
     return len(line) <= _SHORT_NAME_MAX and not _blocks.ends_sentence(line)
 
 
+def _head(page: Page, lo: int, hi: int, tldr: str | None) -> _Head:
+    """``_Head`` of these lines, read once a page: ``page_starts`` and ``parse`` both
+    ask for the first page's."""
+    key = f"{NAME}:{lo}:{hi}"
+    found = page.memo.get(key)
+    if isinstance(found, _Head) and found.tldr == tldr:
+        return found
+    head = _Head(page.lines, lo, hi, tldr)
+    page.memo[key] = head
+    return head
+
+
 class _Head:
     """What the lines between ``lo`` and the first heading ``hi`` hold: the title line,
     the meta line and its values, the short name, and the chrome."""
 
     def __init__(self, lines: Sequence[str], lo: int, hi: int, tldr: str | None) -> None:
+        self.tldr = tldr
         self.title_at: int | None = None
         self.meta_at: int | None = None
         self.date: str | None = None
