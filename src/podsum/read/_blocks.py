@@ -23,8 +23,6 @@ _TRAILING_TIMES: Final = re.compile(
     rf"\s*(?:\[(?:{TIME})\](?:\s*,\s*\[(?:{TIME})\])*|\((?:{TIME})(?:\s*,\s*(?:{TIME}))*\))\s*$"
 )
 _ONE_TIME: Final = re.compile(TIME)
-# The ASCII characters trailing times are written with (``\s`` and ``\d`` take others too).
-_TIME_CHARS: Final = "[](),: \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f0123456789"
 _LABEL: Final = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
 _QUOTE: Final = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
 _QUOTE_OPENS: Final = frozenset('"“”„«')
@@ -55,19 +53,53 @@ def timestamp(at: str) -> Timestamp:
 
 
 def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
-    """Split ``body [02:14], [05:40]`` or ``body (03:15, 08:50)`` into body and times."""
-    if not text.rstrip().endswith((")", "]")):
-        return text, []  # most texts: a search would try every position
-    # The times and what is between them are brackets, commas, colons, digits and
-    # spaces: the search need only start where the last other character is.
-    head = text.rstrip(_TIME_CHARS)
-    while head and ord(head[-1]) > 127 and (head[-1].isdigit() or head[-1].isspace()):
-        head = head[:-1].rstrip(_TIME_CHARS)
-    m = _TRAILING_TIMES.search(text, len(head))
-    if m is None:
+    """Split ``body [02:14], [05:40]`` or ``body (03:15, 08:50)`` into body and times.
+
+    What ``_TRAILING_TIMES.search`` finds, read backwards from the end with string
+    methods: this runs for every bullet of a page, and a search tries every position.
+    """
+    if "\n" in text:  # (never in a line) the regex says what it means
+        m = _TRAILING_TIMES.search(text)
+        if m is None:
+            return text, []
+        return text[: m.start()].rstrip(), [timestamp(t) for t in _ONE_TIME.findall(m.group())]
+    t = text.rstrip()
+    if not t.endswith((")", "]")):
         return text, []
-    stamps = [timestamp(t) for t in _ONE_TIME.findall(m.group())]
-    return text[: m.start()].rstrip(), stamps
+    times: list[str] = []
+    start = -1
+    if t[-1] == ")":  # ``(T, T, ...)``: no spaces inside the parentheses' ends
+        start = t.rfind("(")
+        pieces = t[start + 1 : -1].split(",")
+        if start < 0 or pieces[0][:1].isspace() or pieces[-1][-1:].isspace():
+            return text, []
+        times = [p.strip() for p in pieces]
+        if not all(map(_is_time_text, times)):
+            return text, []
+    else:  # ``[T], [T] ...``: as many as are chained back from the end
+        end = len(t)
+        while (k := t.rfind("[", 0, end)) >= 0 and _is_time_text(t[k + 1 : end - 1]):
+            times.append(t[k + 1 : end - 1])
+            start = k
+            before = t[:k].rstrip()
+            if not before.endswith(","):
+                break
+            before = before[:-1].rstrip()
+            if not before.endswith("]"):
+                break
+            end = len(before)
+        if start < 0:
+            return text, []
+        times.reverse()
+    return text[:start].rstrip(), [timestamp(x) for x in times]
+
+
+def _is_time_text(text: str) -> bool:
+    """``TIME`` matches the whole of ``text`` (``\\d`` is any decimal digit)."""
+    parts = text.split(":")
+    if not 2 <= len(parts) <= 3 or not 1 <= len(parts[0]) <= 3:
+        return False
+    return all(len(p) == 2 for p in parts[1:]) and all(p.isdecimal() for p in parts)
 
 
 def is_time(text: str) -> bool:
