@@ -8,7 +8,7 @@ these, so a timestamp or a ``Label: text`` bullet is read one way on every layou
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from .. import textparser, values
@@ -152,7 +152,7 @@ def ends_sentence(text: str) -> bool:
     return textparser.ends_sentence(text)
 
 
-def paragraphs(lines: Sequence[str]) -> list[str]:
+def paragraphs(lines: list[str]) -> list[str]:
     """Blank-separated paragraphs, the lines of each joined by a space."""
     out: list[str] = []
     current: list[str] = []
@@ -167,7 +167,7 @@ def paragraphs(lines: Sequence[str]) -> list[str]:
     return out
 
 
-def text_block(lines: Sequence[str]) -> str | None:
+def text_block(lines: list[str]) -> str | None:
     """Paragraphs joined by a blank line, or None when there is no text."""
     paras = paragraphs(lines)
     return "\n\n".join(paras) if paras else None
@@ -263,7 +263,7 @@ def looks_like_content(line: str) -> bool:
 
 
 def footer_start(
-    lines: Sequence[str], start: int, is_content: Callable[[str], bool] | None = None
+    lines: list[str], start: int, is_content: Callable[[str], bool] | None = None
 ) -> int:
     """Where the footer begins: the plain lines at the end of the page after the last
     content line (``Share this summary``, ``© 2026 …``, ``Privacy · Terms``).
@@ -282,7 +282,7 @@ def footer_start(
     return len(lines)
 
 
-def prev_nonblank(lines: Sequence[str], i: int, start: int = 0) -> int | None:
+def prev_nonblank(lines: list[str], i: int, start: int = 0) -> int | None:
     """Index of the last non-blank line before ``i`` (not before ``start``)."""
     for j in range(i - 1, start - 1, -1):
         if lines[j]:
@@ -290,7 +290,7 @@ def prev_nonblank(lines: Sequence[str], i: int, start: int = 0) -> int | None:
     return None
 
 
-def next_nonblank(lines: Sequence[str], i: int, end: int | None = None) -> int | None:
+def next_nonblank(lines: list[str], i: int, end: int | None = None) -> int | None:
     """Index of the first non-blank line after ``i`` (before ``end``)."""
     for j in range(i + 1, len(lines) if end is None else end):
         if lines[j]:

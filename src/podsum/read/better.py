@@ -8,7 +8,6 @@ name is used as the show only when the title line names none.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Final
 
 from .. import values
@@ -128,7 +127,7 @@ def _heading(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _headings(lines: Sequence[str], start: int, stop: int | None = None) -> list[tuple[int, str]]:
+def _headings(lines: list[str], start: int, stop: int | None = None) -> list[tuple[int, str]]:
     """(index, heading) of each heading's first occurrence in ``lines[start:stop]``."""
     out: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -144,7 +143,7 @@ def _headings(lines: Sequence[str], start: int, stop: int | None = None) -> list
 
 
 def _bodies(
-    lines: Sequence[str], found: list[tuple[int, str]], stop: int | None = None
+    lines: list[str], found: list[tuple[int, str]], stop: int | None = None
 ) -> dict[str, tuple[int, list[str]]]:
     """heading -> (index of its first body line, body lines), glued text included."""
     out: dict[str, tuple[int, list[str]]] = {}
@@ -160,7 +159,7 @@ def _bodies(
     return out
 
 
-def _page_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
+def _page_spans(lines: list[str]) -> list[tuple[int, int]]:
     """(first heading, last heading) of each page: a heading that does not come later in
     the Key Takeaway / Overview / Insights order than the one before starts a new page."""
     rank = {h: n for n, h in enumerate(HEADINGS)}
@@ -181,7 +180,7 @@ def _page_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _tldr_text(lines: Sequence[str], first: int, stop: int) -> str | None:
+def _tldr_text(lines: list[str], first: int, stop: int) -> str | None:
     found = _headings(lines, first, stop)
     body = _bodies(lines, found, stop).get(TAKEAWAY)
     return _text(body[1]) if body else None
@@ -235,7 +234,7 @@ class _Head:
     """What the lines between ``lo`` and the first heading ``hi`` hold: the title line,
     the meta line and its values, the short name, and the chrome."""
 
-    def __init__(self, lines: Sequence[str], lo: int, hi: int, tldr: str | None) -> None:
+    def __init__(self, lines: list[str], lo: int, hi: int, tldr: str | None) -> None:
         self.tldr = tldr
         self.title_at: int | None = None
         self.meta_at: int | None = None
@@ -290,7 +289,7 @@ class _Head:
 
 
 def _paragraph_block(
-    lines: Sequence[str], start: int, body: list[str]
+    lines: list[str], start: int, body: list[str]
 ) -> tuple[str | None, list[tuple[int, str]]]:
     """A paragraph block's text; short lines after its last sentence are chrome."""
     end = len(body)
@@ -302,7 +301,7 @@ def _paragraph_block(
     return _text(body[:end]), chrome
 
 
-def _text(lines: Sequence[str]) -> str | None:
+def _text(lines: list[str]) -> str | None:
     """Paragraphs joined by a blank line. A copied page never wraps a paragraph, so a
     line that ends a sentence ends its paragraph even where the copy lost the blank."""
     paras: list[str] = []
@@ -323,7 +322,7 @@ def _title_like(line: str) -> bool:
 
 
 def _insights(
-    lines: Sequence[str], start: int, body: list[str]
+    lines: list[str], start: int, body: list[str]
 ) -> tuple[list[Insight], list[tuple[int, str]]]:
     """Title / body pairs; a title with no body after it (a footer link) is chrome."""
     out: list[Insight] = []

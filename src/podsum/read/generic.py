@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Final
 
 from .. import values
@@ -297,7 +297,7 @@ class _Block:
         self.heading = heading  # None: a heading outside the vocabulary
         self.body: list[int] = []  # indexes of its non-chrome lines
 
-    def owns_content(self, lines: Sequence[str]) -> bool:
+    def owns_content(self, lines: list[str]) -> bool:
         return any(lines[i] for i in self.body)
 
 
@@ -376,7 +376,7 @@ def parse(page: Page) -> Summary:
 # --- finding the blocks ----------------------------------------------------------------
 
 
-def _find_blocks(lines: Sequence[str], extra: dict[int, str]) -> tuple[list[_Block], int]:
+def _find_blocks(lines: list[str], extra: dict[int, str]) -> tuple[list[_Block], int]:
     """The blocks of the page in order, and where the first one starts (the end of the
     title and meta lines). Chrome lines go to ``extra`` as they are met."""
     blocks: list[_Block] = []
@@ -410,7 +410,7 @@ def _find_blocks(lines: Sequence[str], extra: dict[int, str]) -> tuple[list[_Blo
 
 
 def _drop_tab_bar(
-    blocks: list[_Block], lines: Sequence[str], extra: dict[int, str], first: int
+    blocks: list[_Block], lines: list[str], extra: dict[int, str], first: int
 ) -> tuple[list[_Block], int]:
     """Headings in a row before any text (``Summary`` ``Chapters`` ``Transcript``) are the
     page's tab bar, not its blocks: the title and meta lines follow the last tab."""
@@ -428,7 +428,7 @@ def _drop_tab_bar(
     return rest, rest[0].at if rest else len(lines)
 
 
-def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
+def _has_text(lines: list[str], start: int, end: int) -> bool:
     return any(ln and not _is_chrome(ln) for ln in lines[start:end])
 
 
@@ -482,7 +482,7 @@ def _other_heading_md(line: str, caps: bool, current: _Block, md: str | None) ->
     )
 
 
-def _chrome_anywhere_possible(lines: Sequence[str]) -> bool:
+def _chrome_anywhere_possible(lines: list[str]) -> bool:
     """Whether some line may be chrome by ``_CHROME_ANYWHERE``: tested once for the page,
     not once a line, in its UTF-8 bytes with ASCII letters in lower case (the fast
     ``bytes.lower``; the non-ASCII letters that match one are in ``_COOKIE``)."""
@@ -513,7 +513,7 @@ def _is_chrome(line: str, anywhere: bool = True) -> bool:
     return ("coo" in low or "rved" in low) and _CHROME_ANYWHERE.match(line) is not None
 
 
-def _accept(blocks: Sequence[_Block], lines: Sequence[str], first: int) -> None:
+def _accept(blocks: list[_Block], lines: list[str], first: int) -> None:
     """Refuse a page that is not plainly a summary, saying what it lacks."""
     owned = [b.heading for b in blocks if b.heading is not None and b.owns_content(lines)]
     names = list(dict.fromkeys(h.title.casefold() for h in owned))
@@ -556,7 +556,7 @@ def _accept(blocks: Sequence[_Block], lines: Sequence[str], first: int) -> None:
         )
 
 
-def _foreign_headings(blocks: Sequence[_Block], lines: Sequence[str], first: int) -> list[str]:
+def _foreign_headings(blocks: list[_Block], lines: list[str], first: int) -> list[str]:
     """Markdown or capital headings outside the vocabulary and outside what show notes
     carry (``## Installation``, ``## Usage``): many of them make a README or an article."""
     out: list[str] = []
@@ -629,7 +629,7 @@ def _read_preamble(s: Summary, page: Page, end: int, extra: dict[int, str]) -> i
 
 
 def _choose_title(
-    lines: Sequence[str], candidates: list[int], md_title: int | None, first_meta: int | None
+    lines: list[str], candidates: list[int], md_title: int | None, first_meta: int | None
 ) -> int | None:
     """A Markdown ``# Title``; else a ``Title | Show`` line; else the line just above the
     first meta line (a logo or site name may come first); else the first line."""
@@ -738,7 +738,7 @@ def _split_names(text: str) -> list[str]:
 # --- the blocks' content -----------------------------------------------------------------
 
 
-def _paras(body: Sequence[str], no_blanks: bool) -> list[str]:
+def _paras(body: list[str], no_blanks: bool) -> list[str]:
     """The block's paragraphs. Without blank lines, a copy puts one paragraph on each
     line: so when the page has no blank lines, or every line ends a sentence."""
     lines = [_plain(_blocks.strip_bullet(ln) or ln) if ln else "" for ln in body]
@@ -798,7 +798,7 @@ class _Item:
             self.paras[-1].append(line)
 
 
-def _insights(body: Sequence[str], no_blanks: bool) -> list[Insight]:
+def _insights(body: list[str], no_blanks: bool) -> list[Insight]:
     """Bulleted or numbered items, ``Label: text`` items, title / body pairs and quotes
     (``“…” — Name (05:02)``; the speaker may be on the line below)."""
     lines = _blocks.nonblank(body)
@@ -930,7 +930,7 @@ def _chapter_line(text: str) -> Chapter | None:
     return None
 
 
-def _chapters(out: list[Chapter], body: Sequence[int], lines: Sequence[str]) -> list[int]:
+def _chapters(out: list[Chapter], body: list[int], lines: list[str]) -> list[int]:
     """Chapters from timestamped lines (a bare time line may precede its title); lines
     under a chapter are its points (bullets) or summary. Returns the lines before the
     first chapter that belong to none."""
@@ -981,7 +981,7 @@ def _chapter_ends(chapters: list[Chapter]) -> None:
             a.end, a.end_seconds = b.start, b.start_seconds
 
 
-def _topics(body: Sequence[str]) -> list[str]:
+def _topics(body: list[str]) -> list[str]:
     """Topic tags: one a line, bulleted, or several on a line split at commas or dots."""
     out: list[str] = []
     for line in _blocks.nonblank(body):
@@ -993,7 +993,7 @@ def _topics(body: Sequence[str]) -> list[str]:
     return out
 
 
-def _transcript(body: Sequence[str]) -> str | None:
+def _transcript(body: list[str]) -> str | None:
     """The transcript's paragraphs: a blank line or a new speaker turn (``Ana: …``,
     ``[04:12] …``) starts one."""
     paras: list[list[str]] = []
@@ -1010,9 +1010,9 @@ def _transcript(body: Sequence[str]) -> str | None:
     return "\n\n".join(" ".join(p) for p in paras) or None
 
 
-def _first_nonblank(lines: Sequence[str]) -> int:
+def _first_nonblank(lines: list[str]) -> int:
     return next((i for i, ln in enumerate(lines) if ln), 0)
 
 
-def _last_nonblank(lines: Sequence[str]) -> int:
+def _last_nonblank(lines: list[str]) -> int:
     return next((i for i in range(len(lines) - 1, -1, -1) if lines[i]), -1)

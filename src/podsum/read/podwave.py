@@ -128,12 +128,24 @@ def detect(page: Page) -> bool:
 
 def page_starts(page: Page) -> list[int]:
     """Each page's heading line (no chrome above it was ever seen)."""
-    return [i for i, _ in _headings(page.lines)]
+    return [i for i, _ in _page_headings(page)]
+
+
+def _page_headings(page: Page) -> list[tuple[int, _Heading]]:
+    """The page's headings, found once for ``page_starts`` and ``parse``."""
+    found = page.memo.get(NAME)
+    if not isinstance(found, list):
+        found = page.memo[NAME] = list(_headings(page.lines))
+    return found
 
 
 def parse(page: Page) -> Summary:
     lines = page.lines
-    found = next(_headings(lines), None)
+    headings = page.memo.get(NAME)
+    if isinstance(headings, list):
+        found = headings[0] if headings else None
+    else:
+        found = next(_headings(lines), None)  # the first is all a page of its own needs
     if found is None:
         raise ParseError(
             'not a podwave page (no `Podcast Summary: Show – “Title”` or `Show: "Title"` heading)'

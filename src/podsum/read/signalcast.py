@@ -8,7 +8,6 @@ Episode pages carry no date. The read time is the summary's, not the episode's l
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Final
 
 from ..errors import ParseError
@@ -140,7 +139,7 @@ def parse(page: Page) -> Summary:
 # --- lines as the page meant them --------------------------------------------------
 
 
-def _logical(lines: Sequence[str]) -> list[tuple[int, str]]:
+def _logical(lines: list[str]) -> list[tuple[int, str]]:
     """(line index, text) of each line, with lines the copy glued together pulled apart."""
     out: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
@@ -168,14 +167,14 @@ def _unglue(line: str) -> list[str]:
     return [line]
 
 
-def _first(texts: Sequence[str], text: str) -> int | None:
+def _first(texts: list[str], text: str) -> int | None:
     try:
         return texts.index(text)
     except ValueError:
         return None
 
 
-def _head_end(texts: Sequence[str], body_at: int) -> int:
+def _head_end(texts: list[str], body_at: int) -> int:
     """Where the title's block ends: the meta line, the first label, or the summary."""
     for k in range(body_at):
         t = texts[k]
@@ -187,7 +186,7 @@ def _head_end(texts: Sequence[str], body_at: int) -> int:
 _RANKS: Final = {SKIP: 0, DOT: 2, EPISODE: 3, READ_TIME: 4, TOPICS: 5, SUMMARY: 6, TAKEAWAYS: 7}
 
 
-def _page_spans(rows: Sequence[tuple[int, str]]) -> list[tuple[int, int]]:
+def _page_spans(rows: list[tuple[int, str]]) -> list[tuple[int, int]]:
     """(first, last) marker row of each page: a marker that does not come later in the
     page's order than the one before it starts a new page."""
     spans: list[tuple[int, int]] = []
@@ -227,7 +226,7 @@ def _named(text: str) -> bool:
 class _Top:
     """The show and title above row ``end`` (from row ``lo``), and the chrome there."""
 
-    def __init__(self, rows: Sequence[tuple[int, str]], lo: int, end: int) -> None:
+    def __init__(self, rows: list[tuple[int, str]], lo: int, end: int) -> None:
         self.title: str | None = None
         self.show: str | None = None
         self.title_at: int | None = None
