@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint bench bench-library fuzz clean
 
 # Compiled modules (setup.py) are rebuilt whenever their source changes.
-$(STAMP): pyproject.toml setup.py $(wildcard src/podsum/textparser.py src/podsum/values.py src/podsum/repair.py src/podsum/model.py src/podsum/caps.py src/podsum/api.py src/podsum/read/*.py)
+$(STAMP): pyproject.toml setup.py $(wildcard src/podsum/decode.py src/podsum/textparser.py src/podsum/values.py src/podsum/repair.py src/podsum/model.py src/podsum/caps.py src/podsum/api.py src/podsum/read/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -14,6 +14,7 @@ from setuptools import Extension, setup
 
 # The parser's hot path: text plumbing, the record, the readers and their registry.
 COMPILED = [
+    "decode",
     "textparser",
     "values",
     "repair",

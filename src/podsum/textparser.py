@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Final, NamedTuple, overload
+from typing import Final, overload
 
 from . import values
 from .errors import ParseError
@@ -210,12 +210,18 @@ def _printable(text: str) -> bool:
     return text.isprintable()
 
 
-class Marker(NamedTuple):
-    """A line that opens a block: its kind, and what the line itself says."""
+class Marker:
+    """A line that opens a block: its kind, and what the line itself says. (A plain
+    class, as ``_Meta``: a NamedTuple's ``__new__`` runs as Python.)"""
 
-    kind: str  # "tldr" | "bottom" | "related" | "section"
-    text: str = ""  # inline TL;DR / bottom line text, or the related channel
-    section: tuple[str | None, str, int] | None = None  # emoji, title, declared count
+    __slots__ = ("kind", "section", "text")
+
+    def __init__(
+        self, kind: str, text: str = "", section: tuple[str | None, str, int] | None = None
+    ) -> None:
+        self.kind = kind  # "tldr" | "bottom" | "related" | "section"
+        self.text = text  # inline TL;DR / bottom line text, or the related channel
+        self.section = section  # emoji, title, declared count
 
 
 # Cheap tests first: two characters at the start or three at the end of a line.
@@ -504,11 +510,14 @@ def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[Parse
             )
 
 
-class Scan(NamedTuple):
+class Scan:
     """The lines that anchor an atmes page: meta lines and block markers, in order."""
 
-    metas: list[tuple[int, _Meta]]
-    markers: list[tuple[int, Marker]]
+    __slots__ = ("markers", "metas")
+
+    def __init__(self, metas: list[tuple[int, _Meta]], markers: list[tuple[int, Marker]]) -> None:
+        self.metas = metas
+        self.markers = markers
 
 
 def scan(cleaned: list[str]) -> Scan:
