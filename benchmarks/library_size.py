@@ -6,9 +6,12 @@ the library file's size over the bytes of the pages it was made from. The file i
 measured closed (its write-ahead log checkpointed), as it sits on disk.
 
     .venv/bin/python benchmarks/library_size.py [COPIES] [--text-only] [--samples]
+    .venv/bin/python benchmarks/library_size.py --page samples/bg2-china-open-source.txt 100000
 
 --samples measures the pages in samples/ instead (real pages, several times bigger
-than the golden ones, whose fixed cost per summary weighs less).
+than the golden ones, whose fixed cost per summary weighs less). --page PATH measures
+COPIES summaries of that one page (each with its own title), written 2,000 to a
+transaction as ingest writes them: the library at scale for pages of that size.
 """
 
 from __future__ import annotations
@@ -77,13 +80,47 @@ def measure(copies: int, text_only: bool, samples: bool = False) -> dict[str, fl
     return out
 
 
+def measure_page(page: Path, copies: int) -> dict[str, float]:
+    data = page.read_bytes()
+    first = podsum.parse(data, location=str(page.resolve()))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "library.db"
+        with Library(path) as lib:
+            for start in range(0, copies, 2000):
+                batch = []
+                for k in range(start, min(start + 2000, copies)):
+                    s = podsum.parse(data, location=str(page.resolve()))
+                    s.title = f"{first.title} #{k}"
+                    batch.append(s)
+                result = lib.add(batch)
+                assert result.new == len(batch), result
+        size = path.stat().st_size
+        tables = _table_bytes(path)
+    page_bytes = len(data) * copies
+    out: dict[str, float] = {
+        "pages": copies,
+        "page_bytes": page_bytes,
+        "library_bytes": size,
+        "ratio": size / page_bytes,
+    }
+    for name, n in sorted(tables.items(), key=lambda t: -t[1])[:8]:
+        out[f"  {name}"] = n
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("copies", nargs="?", type=int, default=100)
     ap.add_argument("--text-only", action="store_true", help="leave the HTML pages out")
     ap.add_argument("--samples", action="store_true", help="the pages in samples/")
+    ap.add_argument("--page", type=Path, help="COPIES summaries of this one page")
     args = ap.parse_args()
-    for key, value in measure(args.copies, args.text_only, args.samples).items():
+    found = (
+        measure_page(args.page, args.copies)
+        if args.page
+        else measure(args.copies, args.text_only, args.samples)
+    )
+    for key, value in found.items():
         print(f"{key:28} {value:,.3f}" if isinstance(value, float) else f"{key:28} {value:,}")
 
 
