@@ -165,3 +165,24 @@ def test_age_points_last_letters() -> None:
     assert sorted(others) == sorted(letters)
     for line in ("10 days ago · 10 points", "3 weeks AGO", "yesterday", "1 POINT", "just now"):
         assert values.parse_age_points(line) is not None
+
+
+_HIGH_1252 = repair._byte_chars(("cp1252",), 0x80, 0xFF)
+
+
+def _read_as_1252(text: str) -> str:
+    """``text``'s UTF-8 bytes read as windows-1252 (as browsers read it): mojibake."""
+    return "".join(chr(b) if b < 0x80 else _HIGH_1252[b - 0x80] for b in text.encode("utf-8"))
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(PIECES, st.text(max_size=3), st.text(max_size=3).map(_read_as_1252)),
+        max_size=8,
+    ).map("".join)
+)
+def test_whole_line_1252(text: str) -> None:
+    """A line decoded whole is what decoding its runs one by one gives."""
+    for line in (text, _read_as_1252(text)):
+        assert repair.fix_1252(line) == repair._fix_runs_1252(line)

@@ -125,6 +125,16 @@ class _RunDecoder:
 
 # The common kind: windows-1252 (what ftfy handles; this is its fast path).
 _fix_runs_1252 = _RunDecoder(("cp1252",))
+
+
+def fix_1252(line: str) -> str:
+    """``_fix_runs_1252(line)``, for a line that is mojibake through and through in one
+    step: its runs of 0x80-0xFF characters are maximal runs of high bytes, so the whole
+    line decodes when, and only when, each run does (and a lone high byte never does)."""
+    try:
+        return line.encode("cp1252").decode("utf-8")
+    except UnicodeError:  # a character no byte gives, or a run that is not UTF-8
+        return _fix_runs_1252(line)
 # windows-1253 with a 1252 fallback where 1253 has no character: the seed's flags
 # (0x9F became 'Ÿ'). ftfy 6.3 does not try this mix, so πŸ‡¨πŸ‡³ stays broken under it.
 fix_cp1253 = _RunDecoder(("cp1253", "cp1252"))
@@ -159,14 +169,16 @@ def fix_mojibake(line: str) -> str:
     if _SUSPECT_1252.search(line):
         # Whole runs that decode cleanly are fixed here at C speed; ftfy (slow, but
         # smarter about partial damage such as a lost 0xA0) sees what is left.
+        suspect = True
         for _ in range(3):  # text mis-decoded twice is fixed one layer per pass
-            fixed = _fix_runs_1252(line)
+            fixed = fix_1252(line)
             if fixed == line:
                 break
             line = fixed
             if not _SUSPECT_1252.search(line):
+                suspect = False
                 break
-        if _SUSPECT_1252.search(line):
+        if suspect:
             line = _ftfy_fix()(line)
     if _SUSPECT_1253.search(line):
         line = fix_cp1253(line)
