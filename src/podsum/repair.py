@@ -302,7 +302,10 @@ def fix_lossy(line: str) -> str:
     """Rebuild the emoji that lossy ISO-8859-7 mojibake still determines."""
     if _LOSSY_LEAD not in line:
         return line
-    return _LOSSY_FLAGS.sub(_lossy_flags, _LOSSY_EMOJI.sub(_lossy_emoji, line))
+    line = _LOSSY_EMOJI.sub(_lossy_emoji, line)
+    if line.count(_LOSSY_LEAD) < 2:
+        return line  # a flag is two remnants: no run of them here
+    return _LOSSY_FLAGS.sub(_lossy_flags, line)
 
 
 def drop_lossy_remnants(raw: list[str], fixed: list[str]) -> tuple[list[str], list[int]]:
