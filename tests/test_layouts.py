@@ -62,3 +62,22 @@ def test_the_registry_knows_each_readers_gate(layout: str) -> None:
 
 def test_every_reader_but_atmes_and_generic_has_a_gate() -> None:
     assert set(_GATES) == set(LAYOUTS) - {"atmes", "generic"}
+
+
+NEGATIVES = sorted((FIXTURES / "negative").glob("*.txt"))
+
+
+@pytest.mark.parametrize("page", fixture_pages() + NEGATIVES, ids=page_id)
+def test_atmes_detect_says_what_the_scan_says(page: Path) -> None:
+    """atmes' detection looks for a meta line or an ``N insights`` header without the
+    full scan; the scan of the same lines agrees, on every page and on its halves."""
+    from podsum import textparser
+    from podsum.model import Source
+    from podsum.read import atmes
+    from podsum.read._page import Page
+
+    lines = textparser.clean_lines(_text_of(page), [])
+    half = len(lines) // 2
+    for part in (lines, lines[:half], lines[half:]):
+        expected = textparser.is_atmes(textparser.scan(part))
+        assert atmes.detect(Page(list(part), Source("text", None, "", "utf-8"))) is expected

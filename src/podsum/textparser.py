@@ -134,6 +134,10 @@ class _Meta:
         self.duration: str | None = None
 
 
+# The meta lines of a page: (index, what the line says).
+Metas = list[tuple[int, _Meta]]
+
+
 # Every kind of mojibake ``fix_mojibake`` repairs has a character from one of these
 # ranges in it: a UTF-8 lead byte read as windows-1252 (Â-ô) or windows-1253 (Greek
 # letters, Ò), or the "π" of lossy mojibake. A line without one comes back from it as
@@ -515,32 +519,33 @@ class Scan:
 
     __slots__ = ("markers", "metas")
 
-    def __init__(self, metas: list[tuple[int, _Meta]], markers: list[tuple[int, Marker]]) -> None:
+    def __init__(self, metas: Metas, markers: list[tuple[int, Marker]]) -> None:
         self.metas = metas
         self.markers = markers
 
 
-def scan(cleaned: list[str]) -> Scan:
-    """One pass over the lines for every anchor (shared by page splitting and parsing)."""
-    metas = [(i, m) for i, line in enumerate(cleaned) if "|" in line and (m := _meta(line))]
+def scan(cleaned: list[str], metas: Metas | None = None) -> Scan:
+    """One pass over the lines for every anchor (shared by page splitting and parsing);
+    ``metas`` are the page's meta lines when ``meta_lines`` has found them already."""
+    if metas is None:
+        metas = meta_lines(cleaned)
     at = {i for i, _ in metas}
     return Scan(metas, [mk for mk in _marker_lines(cleaned, 0) if mk[0] not in at])
 
 
-def may_be_atmes(lines: list[str]) -> bool:
-    """The cheap test before the scan: a meta line has a "|" and a section header ends
-    "N insights", so a page with neither is not scanned for them (a heading such as
-    "Key Insights" is no section header)."""
-    for line in lines:
-        if line and (
-            "|" in line
-            or (
-                line[-1] in "sStT"
-                and line.endswith(_MARKER_ENDS)
-                and _section_header(line) is not None
-            )
-        ):
-            return True
+def meta_lines(cleaned: list[str]) -> Metas:
+    """Every meta line of the page, with what it says."""
+    return [(i, m) for i, line in enumerate(cleaned) if "|" in line and (m := _meta(line))]
+
+
+def has_section_header(cleaned: list[str]) -> bool:
+    """Whether some line opens an ``N insights`` section, as ``scan`` reads it (a heading
+    such as "Key Insights" does not)."""
+    for line in cleaned:
+        if line and line[-1] in "sStT" and line.endswith(_MARKER_ENDS):
+            marker = _marker(line)
+            if marker is not None and marker.kind == "section":
+                return True
     return False
 
 

@@ -19,13 +19,23 @@ MARKERS: Final = ("| Category | date | views | duration", "<emoji> Section title
 
 
 def detect(page: Page) -> bool:
-    return textparser.may_be_atmes(page.lines) and textparser.is_atmes(_scan(page))
+    """A meta line, or an ``N insights`` section header: what ``textparser.is_atmes``
+    asks of the scan, without the scan's every other marker (the meta lines found are
+    kept for it)."""
+    return bool(_metas(page)) or textparser.has_section_header(page.lines)
+
+
+def _metas(page: Page) -> textparser.Metas:
+    found = page.memo.get("atmes-metas")
+    if not isinstance(found, list):
+        found = page.memo["atmes-metas"] = textparser.meta_lines(page.lines)
+    return found
 
 
 def _scan(page: Page) -> textparser.Scan:
     found = page.memo.get(NAME)
     if not isinstance(found, textparser.Scan):
-        found = page.memo[NAME] = textparser.scan(page.lines)
+        found = page.memo[NAME] = textparser.scan(page.lines, _metas(page))
     return found
 
 
