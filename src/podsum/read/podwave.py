@@ -517,7 +517,9 @@ def _people(text: str, role: str) -> list[Person]:
     if masked.endswith(" and"):
         masked = masked[:-4]
     out: list[Person] = []
-    for part in _NAME_SEP.split(masked):
+    # (A separator has a comma, semicolon, "&" or "and": a lone name is not searched.)
+    one = "," not in masked and ";" not in masked and "&" not in masked and "and" not in masked
+    for part in [masked] if one else _NAME_SEP.split(masked):
         if "\x00" in part:
             part = _HIDDEN.sub(lambda m: kept[int(m.group(1))], part)
         person = _person(part, role)
