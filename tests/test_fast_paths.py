@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podsum import repair, textparser, values
-from podsum.read import _blocks, generic, ulisten
+from podsum.read import _blocks, generic, podwave, ulisten
 
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -186,3 +186,30 @@ def test_whole_line_1252(text: str) -> None:
     """A line decoded whole is what decoding its runs one by one gives."""
     for line in (text, _read_as_1252(text)):
         assert repair.fix_1252(line) == repair._fix_runs_1252(line)
+
+
+TIME = _blocks.TIME
+# Search patterns given a lookahead of where a match can start, and the patterns as
+# they were written first: the same matches, at the same places.
+LOOKAHEAD = [
+    (podwave._NAME_SEP, r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+"),
+    (
+        podwave._TRAILING_RANGE,
+        rf"\s*[\[(]\s*({TIME})\s*(?:[–—-]\s*({TIME})\s*)?[\])]\s*$",
+    ),
+    (generic._TOPIC_SPLIT, r"\s*[,;·•|]\s*|\s+(?=#)"),
+]
+
+
+SEPARATORS = st.sampled_from(["and", " and ", " & ", "#", "·", "–", "(03:15–08:50)", " [1:02]"])
+
+
+@SETTINGS
+@given(st.lists(st.one_of(PIECES, SEPARATORS), max_size=12).map("".join))
+def test_lookahead_patterns(text: str) -> None:
+    for fast, plain in LOOKAHEAD:
+        slow = re.compile(plain)
+        assert fast.split(text) == slow.split(text)
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
+            (m.span(), m.groups()) for m in slow.finditer(text)
+        ]

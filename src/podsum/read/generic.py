@@ -189,7 +189,8 @@ _SPEAKER_TURN: Final = re.compile(
 )
 _SPEAKER_LINE: Final = re.compile(r"[—]+\s*(\S.*)")
 _QUOTE_CHARS: Final = '"“”„«'
-_TOPIC_SPLIT: Final = re.compile(r"\s*[,;·•|]\s*|\s+(?=#)")
+# (The lookahead lets the regex engine skip to where a separator can start.)
+_TOPIC_SPLIT: Final = re.compile(r"(?=[\s,;·•|])(?:\s*[,;·•|]\s*|\s+(?=#))")
 
 # Each regex above is run only on a line that passes a cheap test of its first or last
 # characters (a letter that a regex takes in any case is tested in both cases of ASCII:

@@ -85,14 +85,18 @@ _SHOW_QUOTED: Final = re.compile(r"([^\"“”:]{1,150}?):\s*[\"“„](.+)[\"�
 _DASH: Final = re.compile(r"\s+[–—-]\s+")
 _LABEL: Final = re.compile(r"(Date|Published|Host\(s\)|Hosts?|Guests?):\s*")
 _PAREN: Final = re.compile(r"\([^()]*\)")
-_NAME_SEP: Final = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
+# (Each search pattern opens with a lookahead of the characters a match can start with:
+# it lets the regex engine skip to them instead of trying every position.)
+_NAME_SEP: Final = re.compile(r"(?=[\s,;])(?:\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+)")
 _ABOUT: Final = re.compile(r"(.+?)\s*\((.+)\)")
 _HIDDEN: Final = re.compile(r"\x00(\d+)\x00")  # a parenthesis _people set aside
 _TIME: Final = b.TIME
 _RANGE_LINE: Final = re.compile(
     rf"(?:Timestamps?:\s*)?[\[(]?\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]?", re.IGNORECASE
 )
-_TRAILING_RANGE: Final = re.compile(rf"\s*[\[(]\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]\s*$")
+_TRAILING_RANGE: Final = re.compile(
+    rf"(?=[\s\[(])\s*[\[(]\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]\s*$"
+)
 _EPISODE_IN_SHOW: Final = re.compile(
     r"(.+?)(?:\s*#|\s+(?:Episode|Ep\.?)\s*)(\d{1,5})", re.IGNORECASE
 )
