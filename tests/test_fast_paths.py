@@ -213,3 +213,19 @@ def test_lookahead_patterns(text: str) -> None:
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
             (m.span(), m.groups()) for m in slow.finditer(text)
         ]
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(
+            PIECES, st.text(max_size=3).map(_read_as_1252), st.sampled_from(["Ã ", "Â ", "Î¼"])
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_either_code_page_is_searched_for(text: str) -> None:
+    """A line without what both mojibake patterns need is searched for neither."""
+    if repair._SUSPECT_EITHER.search(text) is None:
+        assert repair._SUSPECT_1252.search(text) is None
+        assert repair._SUSPECT_1253.search(text) is None

@@ -70,6 +70,21 @@ _SUSPECT_1252 = _pair_pattern(("cp1252",), "|[\u00c2\u00c3] ")
 # windows-1253 falling back to 1252 where 1253 has no character: the seed's flags.
 _SUSPECT_1253 = _pair_pattern(("cp1253", "cp1252"))
 
+def _either_pattern() -> re.Pattern[str]:
+    """What a line that either pattern finds anything in has: a lead of either code page
+    followed by a continuation of either, or a space (one search, of one character class
+    then another: most lines that are not ASCII have accented letters, quotes or emoji,
+    and no mojibake)."""
+    pages = (("cp1252",), ("cp1253", "cp1252"))
+    leads = {c for codecs in pages for c in _byte_chars(codecs, 0xC2, 0xF4)}
+    conts = {c for codecs in pages for c in _byte_chars(codecs, 0x80, 0xBF)}
+    lead_class = re.escape("".join(sorted(leads)))
+    cont_class = re.escape("".join(sorted(conts)))
+    return re.compile(f"[{lead_class}][{cont_class} ]")
+
+
+_SUSPECT_EITHER = _either_pattern()
+
 
 def strip_escapes(text: str) -> tuple[str, bool]:
     """Remove terminal escape sequences; return the text and whether any were found."""
@@ -166,6 +181,24 @@ def fix_mojibake(line: str) -> str:
     """Restore what the author wrote; correct text comes back unchanged."""
     if line.isascii():
         return line
+    # (One search for either code page's mojibake first: most lines that are not ASCII
+    # have accented letters, quotes or emoji, and neither.)
+    if _SUSPECT_EITHER.search(line) is not None:
+        line = _fix_code_pages(line)
+    for _ in range(3):
+        # An emoji rebuilt from lossy mojibake splits the run around it, and a part may
+        # now decode on its own (and a decoded part may be lossy mojibake in turn).
+        if _LOSSY_LEAD not in line:
+            break
+        fixed = fix_lossy(line)
+        if fixed == line:
+            break
+        line = fix_cp1253(fixed) if _SUSPECT_1253.search(fixed) else fixed
+    return line
+
+
+def _fix_code_pages(line: str) -> str:
+    """UTF-8 read as windows-1252, then as windows-1253."""
     if _SUSPECT_1252.search(line):
         # Whole runs that decode cleanly are fixed here at C speed; ftfy (slow, but
         # smarter about partial damage such as a lost 0xA0) sees what is left.
@@ -182,15 +215,6 @@ def fix_mojibake(line: str) -> str:
             line = _ftfy_fix()(line)
     if _SUSPECT_1253.search(line):
         line = fix_cp1253(line)
-    for _ in range(3):
-        # An emoji rebuilt from lossy mojibake splits the run around it, and a part may
-        # now decode on its own (and a decoded part may be lossy mojibake in turn).
-        if _LOSSY_LEAD not in line:
-            break
-        fixed = fix_lossy(line)
-        if fixed == line:
-            break
-        line = fix_cp1253(fixed) if _SUSPECT_1253.search(fixed) else fixed
     return line
 
 
