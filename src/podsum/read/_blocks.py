@@ -58,11 +58,6 @@ def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
     What ``_TRAILING_TIMES.search`` finds, read backwards from the end with string
     methods: this runs for every bullet of a page, and a search tries every position.
     """
-    if "\n" in text:  # (never in a line) the regex says what it means
-        m = _TRAILING_TIMES.search(text)
-        if m is None:
-            return text, []
-        return text[: m.start()].rstrip(), [timestamp(t) for t in _ONE_TIME.findall(m.group())]
     t = text.rstrip()
     if not t.endswith((")", "]")):
         return text, []
