@@ -229,3 +229,19 @@ def test_either_code_page_is_searched_for(text: str) -> None:
     if repair._SUSPECT_EITHER.search(text) is None:
         assert repair._SUSPECT_1252.search(text) is None
         assert repair._SUSPECT_1253.search(text) is None
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(PIECES, st.text(max_size=3).map(_read_as_1252), st.sampled_from(["Ã ", "Â "])),
+        max_size=8,
+    ).map("".join)
+)
+def test_windows_1252_pairs(text: str) -> None:
+    """The windows-1252 pair pattern, one class first, finds what its plain form finds."""
+    leads = re.escape(repair._byte_chars(("cp1252",), 0xC2, 0xF4))
+    conts = re.escape(repair._byte_chars(("cp1252",), 0x80, 0xBF))
+    plain = re.compile(f"[{leads}][{conts}]|[\u00c2\u00c3] ")
+    found, expected = repair._SUSPECT_1252.search(text), plain.search(text)
+    assert (found and found.span()) == (expected and expected.span())

@@ -55,18 +55,23 @@ def _byte_chars(codecs: tuple[str, ...], lo: int, hi: int) -> str:
     return "".join(out)
 
 
-def _pair_pattern(codecs: tuple[str, ...], extra: str = "") -> re.Pattern[str]:
+def _pair_pattern(codecs: tuple[str, ...], space_after: str = "") -> re.Pattern[str]:
     # Mojibake of UTF-8 always shows a lead byte (0xC2-0xF4) followed by a continuation
     # byte (0x80-0xBF) as read through the code page. Text without such a pair cannot be
     # this kind of mojibake, whatever else it holds (curly quotes, accents, Greek).
+    # ``space_after``: leads that a space after counts for too, as one alternative after
+    # the lead (``[ab]c|a `` as ``[ab](?:c|(?<=a) )``: one class opens every match, and
+    # the regex engine skips to it).
     leads = re.escape(_byte_chars(codecs, 0xC2, 0xF4))
     conts = re.escape(_byte_chars(codecs, 0x80, 0xBF))
-    return re.compile(f"[{leads}][{conts}]{extra}")
+    if not space_after:
+        return re.compile(f"[{leads}][{conts}]")
+    return re.compile(f"[{leads}](?:[{conts}]|(?<=[{space_after}]) )")
 
 
 # windows-1252, and "Ã " / "Â " for the 0xA0 that copy-paste turns into a space
 # ("Ã la carte" was "à la carte").
-_SUSPECT_1252 = _pair_pattern(("cp1252",), "|[\u00c2\u00c3] ")
+_SUSPECT_1252 = _pair_pattern(("cp1252",), "\u00c2\u00c3")
 # windows-1253 falling back to 1252 where 1253 has no character: the seed's flags.
 _SUSPECT_1253 = _pair_pattern(("cp1253", "cp1252"))
 
