@@ -100,9 +100,9 @@ def layouts() -> dict[str, float]:
     a, b = _vs_ftfy(SEED.read_bytes())
     out["seed_us"], out["seed_ratio"] = a * 1e6, a / b
     seed_us = a
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
-        if folder.name == "negative":
-            continue
+    from podsum.read import LAYOUTS
+
+    for folder in sorted(FIXTURES / name for name in LAYOUTS):
         pages = sorted(folder.glob("*.txt"))
         ratios = [x / y for x, y in map(_vs_ftfy, (p.read_bytes() for p in pages))]
         out[f"layout_{folder.name}_ratio"] = max(ratios) if ratios else float("nan")
