@@ -64,3 +64,23 @@ def test_defaults_are_the_dataclass_defaults(cls: type) -> None:
         else:
             assert value == required[f.name], f.name
     assert a == b and dataclasses.replace(a) == a
+
+
+def test_a_parsed_record_survives_pickling_and_copying() -> None:
+    """Worker processes send records to each other: every class of the record comes
+    back equal (and a deep copy shares nothing)."""
+    import copy
+    import pickle
+
+    import podsum
+    from conftest import fixture_pages
+
+    for page in fixture_pages():
+        s = podsum.parse(page.read_bytes(), location=str(page))
+        back = pickle.loads(pickle.dumps(s))
+        assert back == s and back.to_dict() == s.to_dict()
+        deep = copy.deepcopy(s)
+        assert deep == s and deep.sections is not s.sections
+    for cls, required in REQUIRED.items():
+        one = cls(**required)
+        assert pickle.loads(pickle.dumps(one)) == one

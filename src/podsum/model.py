@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .errors import ParseError
@@ -39,8 +39,19 @@ MULTILINE_FIELDS = frozenset(
 )
 
 
+class _Record:
+    """What every class of the record shares: pickling by its fields (worker processes
+    send records to each other), since unpickling a compiled class cannot call an
+    ``__init__`` that takes arguments without them."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return type(self), tuple([getattr(self, name) for name in _FIELDS[type(self)]])
+
+
 @dataclass(slots=True)
-class Timestamp:
+class Timestamp(_Record):
     """A moment in the episode, as written (``03:15``) and in seconds."""
 
     at: str
@@ -52,7 +63,7 @@ class Timestamp:
 
 
 @dataclass(slots=True)
-class Insight:
+class Insight(_Record):
     title: str | None
     text: str
     speaker: str | None = None
@@ -72,7 +83,7 @@ class Insight:
 
 
 @dataclass(slots=True)
-class Section:
+class Section(_Record):
     emoji: str | None
     title: str
     declared_insights: int | None
@@ -92,7 +103,7 @@ class Section:
 
 
 @dataclass(slots=True)
-class Person:
+class Person(_Record):
     name: str
     role: str | None = None  # "host" | "guest" | None
     about: str | None = None
@@ -104,7 +115,7 @@ class Person:
 
 
 @dataclass(slots=True)
-class Chapter:
+class Chapter(_Record):
     title: str
     start: str | None = None
     start_seconds: int | None = None
@@ -133,7 +144,7 @@ class Chapter:
 
 
 @dataclass(slots=True)
-class Related:
+class Related(_Record):
     title: str | None = None
     show: str | None = None
     duration: str | None = None
@@ -165,7 +176,7 @@ class Related:
 
 
 @dataclass(slots=True)
-class ParseWarning:
+class ParseWarning(_Record):
     """A `warnings` entry: something odd about the page that did not stop the parse."""
 
     code: str
@@ -179,7 +190,7 @@ class ParseWarning:
 
 
 @dataclass(slots=True)
-class Source:
+class Source(_Record):
     kind: str
     location: str | None
     sha256: str
@@ -193,7 +204,7 @@ class Source:
 
 
 @dataclass(slots=True)
-class Summary:
+class Summary(_Record):
     title: str
     source: Source
     layout: str = "atmes"
@@ -363,6 +374,11 @@ class Summary:
                 else content_hash(d)
             )
         return d
+
+
+# Each class's fields, in ``__init__`` order (what ``_Record.__reduce__`` gives back).
+_CLASSES = (Timestamp, Insight, Section, Person, Chapter, Related, ParseWarning, Source, Summary)
+_FIELDS: dict[type, tuple[str, ...]] = {c: tuple(f.name for f in fields(c)) for c in _CLASSES}
 
 
 def _hashed_view(record: dict[str, Any]) -> dict[str, Any]:
