@@ -73,6 +73,8 @@ _SUBHEADINGS: Final = {
     "actionable advice": "points",
     "connection to video theme": "summary",
 }
+# A sub-heading as written is at most this long (its "&" may be written "and").
+_SUBHEADING_LONGEST: Final = max(len(k) for k in _SUBHEADINGS) + 2
 _TAIL: Final = {
     "conclusion": "bottom",
     "final thoughts": "bottom",
@@ -498,16 +500,18 @@ def _is_content(line: str) -> bool:
 def _subheading(line: str) -> tuple[str, str] | None:
     """(kind, text on the same line) of a chapter's fixed sub-heading."""
     head, colon, rest = line.partition(":")
-    key = head.strip().strip("*").strip().casefold().replace(" and ", " & ")
-    kind = _SUBHEADINGS.get(key)
+    core = head.strip().strip("*").strip()
+    if len(core) > _SUBHEADING_LONGEST:
+        return None  # (case folding never shortens a text; " and " -> " & " by two)
+    kind = _SUBHEADINGS.get(core.casefold().replace(" and ", " & "))
     if kind is None or (not colon and rest):
         return None
     return kind, rest.strip()
 
 
 def _chapter_heading(line: str) -> _Chapter | None:
-    if b.strip_bullet(line) is not None:
-        return None
+    if not line.endswith((")", "]")) or b.strip_bullet(line) is not None:
+        return None  # (what _CHAPTER matches ends with a bracket)
     m = _CHAPTER.fullmatch(line)
     if m is None:
         return None
