@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podsum import repair, textparser, values
-from podsum.read import _blocks, generic, podwave, ulisten
+from podsum.read import _blocks, generic, podwave, ulisten, youtubeds
 
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -198,10 +198,13 @@ LOOKAHEAD = [
         rf"\s*[\[(]\s*({TIME})\s*(?:[–—-]\s*({TIME})\s*)?[\])]\s*$",
     ),
     (generic._TOPIC_SPLIT, r"\s*[,;·•|]\s*|\s+(?=#)"),
+    (youtubeds._HEADER_EMOJI, r"(?<=\S)(?=📚|🤖|🎥|⏱|🔗)"),
 ]
 
 
-SEPARATORS = st.sampled_from(["and", " and ", " & ", "#", "·", "–", "(03:15–08:50)", " [1:02]"])
+SEPARATORS = st.sampled_from(
+    ["and", " and ", " & ", "#", "·", "–", "(03:15–08:50)", " [1:02]", "📚", "🤖 ", "⏱️", "🔗"]
+)
 
 
 @SETTINGS

@@ -58,7 +58,8 @@ _DURATION: Final = re.compile(r"(?:⏱\ufe0f?\s*)?Duration:\s*(\S.*)")
 _SUMMARIES: Final = re.compile(r"(?:📚\s*)?Chapter Summaries\s*\((\d{1,4})\)")
 _VIDEO_CHAPTERS: Final = re.compile(r"(?:📚\s*)?Video Chapters\s*\((\d{1,4})(?:\s+chapters?)?\):?")
 # Header lines glued together by the copy split before each of their emoji.
-_HEADER_EMOJI: Final = re.compile(r"(?<=\S)(?=📚|🤖|🎥|⏱|🔗)")
+# (The emoji first, as one class: the regex engine skips to them.)
+_HEADER_EMOJI: Final = re.compile(r"(?=[📚🤖🎥⏱🔗])(?<=\S)")
 _OVERVIEW: Final = frozenset(("Overview", "Overview:", "📝 Overview", "📋 Overview"))
 _TIME: Final = b.TIME
 _CHAPTER: Final = re.compile(
