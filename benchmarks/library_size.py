@@ -20,6 +20,7 @@ import argparse
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -51,61 +52,61 @@ def _readable(path: Path) -> bool:
     return True
 
 
+def _report(batches: Iterable[list[podsum.Summary]], page_bytes: int) -> dict[str, float]:
+    """A library made of ``batches`` (each one transaction, as ingest writes them): its
+    size closed, against ``page_bytes``, and its biggest tables."""
+    pages = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "library.db"
+        with Library(path) as lib:
+            for batch in batches:
+                result = lib.add(batch)
+                assert result.new == len(batch), result
+                pages += len(batch)
+        size = path.stat().st_size
+        tables = _table_bytes(path)
+    out: dict[str, float] = {
+        "pages": pages,
+        "page_bytes": page_bytes,
+        "library_bytes": size,
+        "ratio": size / page_bytes,
+    }
+    for name, n in sorted(tables.items(), key=lambda t: -t[1])[:8]:
+        out[f"  {name}"] = n
+    return out
+
+
 def measure(copies: int, text_only: bool, samples: bool = False) -> dict[str, float]:
     found = sorted((ROOT / "samples").iterdir()) if samples else fixture_pages()
     pages = [p for p in found if _readable(p) and not (text_only and p.suffix == ".html")]
     parsed = [(podsum.parse(p.read_bytes(), location=str(p)), p.stat().st_size) for p in pages]
-    page_bytes = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "library.db"
-        with Library(path) as lib:
-            for k in range(copies):
-                batch = []
-                for i, (s, size) in enumerate(parsed):
-                    s.title = f"{s.title.split(' #')[0]} #{k}.{i}"
-                    batch.append(s)
-                    page_bytes += size
-                result = lib.add(batch)
-                assert result.new == len(batch), result
-        size = path.stat().st_size
-        tables = _table_bytes(path)
-    out: dict[str, float] = {
-        "pages": len(pages) * copies,
-        "page_bytes": page_bytes,
-        "library_bytes": size,
-        "ratio": size / page_bytes,
-    }
-    for name, n in sorted(tables.items(), key=lambda t: -t[1])[:8]:
-        out[f"  {name}"] = n
-    return out
+
+    def batches() -> Iterator[list[podsum.Summary]]:
+        for k in range(copies):
+            batch = []
+            for i, (s, _) in enumerate(parsed):
+                s.title = f"{s.title.split(' #')[0]} #{k}.{i}"
+                batch.append(s)
+            yield batch
+
+    return _report(batches(), copies * sum(size for _, size in parsed))
 
 
 def measure_page(page: Path, copies: int) -> dict[str, float]:
     data = page.read_bytes()
-    first = podsum.parse(data, location=str(page.resolve()))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "library.db"
-        with Library(path) as lib:
-            for start in range(0, copies, 2000):
-                batch = []
-                for k in range(start, min(start + 2000, copies)):
-                    s = podsum.parse(data, location=str(page.resolve()))
-                    s.title = f"{first.title} #{k}"
-                    batch.append(s)
-                result = lib.add(batch)
-                assert result.new == len(batch), result
-        size = path.stat().st_size
-        tables = _table_bytes(path)
-    page_bytes = len(data) * copies
-    out: dict[str, float] = {
-        "pages": copies,
-        "page_bytes": page_bytes,
-        "library_bytes": size,
-        "ratio": size / page_bytes,
-    }
-    for name, n in sorted(tables.items(), key=lambda t: -t[1])[:8]:
-        out[f"  {name}"] = n
-    return out
+    location = str(page.resolve())
+    title = podsum.parse(data, location=location).title
+
+    def batches() -> Iterator[list[podsum.Summary]]:
+        for start in range(0, copies, 2000):
+            batch = []
+            for k in range(start, min(start + 2000, copies)):
+                s = podsum.parse(data, location=location)
+                s.title = f"{title} #{k}"
+                batch.append(s)
+            yield batch
+
+    return _report(batches(), len(data) * copies)
 
 
 def main() -> None:
