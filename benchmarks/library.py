@@ -267,7 +267,8 @@ def render(r: Results, args: argparse.Namespace) -> str:
     size_small = sizes["small"] / small.page_bytes
     size_large = sizes["large"] / large.page_bytes
     table.append(
-        f"| library file / page text it holds | {sizes['small'] / 1e6:.0f} MB / "
+        f"| library file / page text it holds (these 1.6 KB pages; by page size: the section"
+        f" below) | {sizes['small'] / 1e6:.0f} MB / "
         f"{small.page_bytes / 1e6:.0f} MB = {size_small:.2f}x | {sizes['large'] / 1e6:.0f} MB / "
         f"{large.page_bytes / 1e6:.0f} MB = **{size_large:.2f}x** | | <= 1.6x |"
         f" {mark(size_large <= 1.6)} |"
