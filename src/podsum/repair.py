@@ -75,6 +75,7 @@ _SUSPECT_1252 = _pair_pattern(("cp1252",), "\u00c2\u00c3")
 # windows-1253 falling back to 1252 where 1253 has no character: the seed's flags.
 _SUSPECT_1253 = _pair_pattern(("cp1253", "cp1252"))
 
+
 def _either_pattern() -> re.Pattern[str]:
     """What a line that either pattern finds anything in has: a lead of either code page
     followed by a continuation of either, or a space (one search, of one character class
@@ -155,6 +156,8 @@ def fix_1252(line: str) -> str:
         return line.encode("cp1252").decode("utf-8")
     except UnicodeError:  # a character no byte gives, or a run that is not UTF-8
         return _fix_runs_1252(line)
+
+
 # windows-1253 with a 1252 fallback where 1253 has no character: the seed's flags
 # (0x9F became 'Ÿ'). ftfy 6.3 does not try this mix, so πŸ‡¨πŸ‡³ stays broken under it.
 fix_cp1253 = _RunDecoder(("cp1253", "cp1252"))
