@@ -99,10 +99,17 @@ def test_clock_time(text: str) -> None:
     assert values.looks_like_duration(text) is (len(text) <= 10 and m is not None)
 
 
+# Timestamps at the end of a text: ``[02:14], [05:40]``, ``(03:15, 08:50)``, ``(05:02)``.
+T = _blocks.TIME
+TRAILING_TIMES = re.compile(
+    rf"\s*(?:\[(?:{T})\](?:\s*,\s*\[(?:{T})\])*|\((?:{T})(?:\s*,\s*(?:{T}))*\))\s*$"
+)
+
+
 @SETTINGS
 @given(TEXT)
 def test_trailing_times(text: str) -> None:
-    pattern = _blocks._TRAILING_TIMES
+    pattern = TRAILING_TIMES
     m = pattern.search(text)
     got, stamps = _blocks.trailing_timestamps(text)
     if m is None:

@@ -55,41 +55,40 @@ def _byte_chars(codecs: tuple[str, ...], lo: int, hi: int) -> str:
     return "".join(out)
 
 
-def _pair_pattern(codecs: tuple[str, ...], space_after: str = "") -> re.Pattern[str]:
-    # Mojibake of UTF-8 always shows a lead byte (0xC2-0xF4) followed by a continuation
-    # byte (0x80-0xBF) as read through the code page. Text without such a pair cannot be
-    # this kind of mojibake, whatever else it holds (curly quotes, accents, Greek).
-    # ``space_after``: leads that a space after counts for too, as one alternative after
-    # the lead (``[ab]c|a `` as ``[ab](?:c|(?<=a) )``: one class opens every match, and
-    # the regex engine skips to it).
-    leads = re.escape(_byte_chars(codecs, 0xC2, 0xF4))
-    conts = re.escape(_byte_chars(codecs, 0x80, 0xBF))
+# Mojibake of UTF-8 always shows a lead byte (0xC2-0xF4) followed by a continuation
+# byte (0x80-0xBF) as read through the code page. Text without such a pair cannot be
+# this kind of mojibake, whatever else it holds (curly quotes, accents, Greek).
+# (leads, continuations) of windows-1252, and of windows-1253 falling back to 1252 where
+# 1253 has no character (the seed's flags).
+_PAIRS_1252 = (_byte_chars(("cp1252",), 0xC2, 0xF4), _byte_chars(("cp1252",), 0x80, 0xBF))
+_PAIRS_1253 = (
+    _byte_chars(("cp1253", "cp1252"), 0xC2, 0xF4),
+    _byte_chars(("cp1253", "cp1252"), 0x80, 0xBF),
+)
+
+
+def _pair_pattern(leads: str, conts: str, space_after: str = "") -> re.Pattern[str]:
+    """A lead followed by a continuation. ``space_after``: leads that a space after
+    counts for too, as one alternative after the lead (``[ab]c|a `` as
+    ``[ab](?:c|(?<=a) )``: one class opens every match, and the regex engine skips to
+    it)."""
+    lead_class, cont_class = re.escape(leads), re.escape(conts)
     if not space_after:
-        return re.compile(f"[{leads}][{conts}]")
-    return re.compile(f"[{leads}](?:[{conts}]|(?<=[{space_after}]) )")
+        return re.compile(f"[{lead_class}][{cont_class}]")
+    return re.compile(f"[{lead_class}](?:[{cont_class}]|(?<=[{space_after}]) )")
 
 
 # windows-1252, and "Ã " / "Â " for the 0xA0 that copy-paste turns into a space
 # ("Ã la carte" was "à la carte").
-_SUSPECT_1252 = _pair_pattern(("cp1252",), "\u00c2\u00c3")
-# windows-1253 falling back to 1252 where 1253 has no character: the seed's flags.
-_SUSPECT_1253 = _pair_pattern(("cp1253", "cp1252"))
-
-
-def _either_pattern() -> re.Pattern[str]:
-    """What a line that either pattern finds anything in has: a lead of either code page
-    followed by a continuation of either, or a space (one search, of one character class
-    then another: most lines that are not ASCII have accented letters, quotes or emoji,
-    and no mojibake)."""
-    pages = (("cp1252",), ("cp1253", "cp1252"))
-    leads = {c for codecs in pages for c in _byte_chars(codecs, 0xC2, 0xF4)}
-    conts = {c for codecs in pages for c in _byte_chars(codecs, 0x80, 0xBF)}
-    lead_class = re.escape("".join(sorted(leads)))
-    cont_class = re.escape("".join(sorted(conts)))
-    return re.compile(f"[{lead_class}][{cont_class} ]")
-
-
-_SUSPECT_EITHER = _either_pattern()
+_SUSPECT_1252 = _pair_pattern(*_PAIRS_1252, "\u00c2\u00c3")
+_SUSPECT_1253 = _pair_pattern(*_PAIRS_1253)
+# What a line either finds anything in has: a lead of either code page followed by a
+# continuation of either, or a space. One search first, as most lines that are not
+# ASCII have accented letters, quotes or emoji, and no mojibake.
+_SUSPECT_EITHER = _pair_pattern(
+    "".join(sorted(set(_PAIRS_1252[0] + _PAIRS_1253[0]))),
+    "".join(sorted(set(_PAIRS_1252[1] + _PAIRS_1253[1] + " "))),
+)
 
 
 def strip_escapes(text: str) -> tuple[str, bool]:

@@ -549,11 +549,6 @@ def has_section_header(cleaned: list[str]) -> bool:
     return False
 
 
-def is_atmes(found: Scan) -> bool:
-    """The structure only an atmes page has: its meta line or an ``N insights`` header."""
-    return bool(found.metas) or any(m.kind == "section" for _, m in found.markers)
-
-
 _RANK: Final = {"meta": 0, "tldr": 1, "section": 2, "bottom": 3, "related": 4}
 
 

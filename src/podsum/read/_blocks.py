@@ -18,10 +18,6 @@ from ._page import Page
 TIME: Final = r"\d{1,3}:\d{2}(?::\d{2})?"
 _BULLET: Final = re.compile(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)")
 _NUMBERED: Final = re.compile(r"(\d{1,3})[.)]\s+(\S.*)")
-# Timestamps at the end of a text: ``[02:14], [05:40]``, ``(03:15, 08:50)``, ``(05:02)``.
-_TRAILING_TIMES: Final = re.compile(
-    rf"\s*(?:\[(?:{TIME})\](?:\s*,\s*\[(?:{TIME})\])*|\((?:{TIME})(?:\s*,\s*(?:{TIME}))*\))\s*$"
-)
 _ONE_TIME: Final = re.compile(TIME)
 _LABEL: Final = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
 _QUOTE: Final = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
@@ -55,8 +51,9 @@ def timestamp(at: str) -> Timestamp:
 def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
     """Split ``body [02:14], [05:40]`` or ``body (03:15, 08:50)`` into body and times.
 
-    What ``_TRAILING_TIMES.search`` finds, read backwards from the end with string
-    methods: this runs for every bullet of a page, and a search tries every position.
+    Read backwards from the end with string methods (a regex search would try every
+    position, and this runs for every bullet of a page): ``tests/test_fast_paths.py``
+    holds it to the regex it stands in for.
     """
     t = text.rstrip()
     if not t.endswith((")", "]")):

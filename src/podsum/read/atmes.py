@@ -19,9 +19,8 @@ MARKERS: Final = ("| Category | date | views | duration", "<emoji> Section title
 
 
 def detect(page: Page) -> bool:
-    """A meta line, or an ``N insights`` section header: what ``textparser.is_atmes``
-    asks of the scan, without the scan's every other marker (the meta lines found are
-    kept for it)."""
+    """A meta line, or an ``N insights`` section header, found without the scan's every
+    other marker (the meta lines found are kept for it)."""
     return bool(_metas(page)) or textparser.has_section_header(page.lines)
 
 

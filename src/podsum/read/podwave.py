@@ -145,16 +145,12 @@ def _page_headings(page: Page) -> list[tuple[int, _Heading]]:
 
 def parse(page: Page) -> Summary:
     lines = page.lines
-    headings = page.memo.get(NAME)
-    if isinstance(headings, list):
-        found = headings[0] if headings else None
-    else:
-        found = next(_headings(lines), None)  # the first is all a page of its own needs
-    if found is None:
+    headings = _page_headings(page)
+    if not headings:
         raise ParseError(
             'not a podwave page (no `Podcast Summary: Show – “Title”` or `Show: "Title"` heading)'
         )
-    at, head = found
+    at, head = headings[0]
     show, number = _show_number(head.show)
     title = head.title
     if number is None:
