@@ -99,6 +99,23 @@ def test_clock_time(text: str) -> None:
     assert values.looks_like_duration(text) is (len(text) <= 10 and m is not None)
 
 
+BULLET_TEXT = st.lists(st.sampled_from([*"-•*–✓ \u2003\tab1٢²5.)\n", "10", "- "]), max_size=10).map(
+    "".join
+)
+
+
+@SETTINGS
+@given(BULLET_TEXT)
+def test_bullets_and_numbers(text: str) -> None:
+    m = re.match(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)", text)
+    expected = None
+    if m is not None and not (text[0] in "-*–" and m.end() == 1):
+        expected = text[m.end() :]
+    assert _blocks.strip_bullet(text) == expected
+    n = re.fullmatch(r"(\d{1,3})[.)]\s+(\S.*)", text)
+    assert _blocks.numbered(text) == ((int(n.group(1)), n.group(2)) if n else None)
+
+
 # Timestamps at the end of a text: ``[02:14], [05:40]``, ``(03:15, 08:50)``, ``(05:02)``.
 T = _blocks.TIME
 TRAILING_TIMES = re.compile(
@@ -116,7 +133,21 @@ def test_trailing_times(text: str) -> None:
         assert (got, stamps) == (text, [])
     else:
         assert got == text[: m.start()].rstrip()
-        assert [t.at for t in stamps] == _blocks._ONE_TIME.findall(m.group())
+        ats = re.findall(T, m.group())
+        assert [t.at for t in stamps] == ats
+        assert [t.seconds for t in stamps] == [values.parse_timestamp(at) for at in ats]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*"0123456789:١²a "]), max_size=10).map("".join))
+def test_time_value(text: str) -> None:
+    shaped = re.fullmatch(T, text) is not None
+    seconds = values.parse_timestamp(text)
+    expected = values.NOT_A_TIME if not shaped else seconds
+    if shaped and seconds is None:
+        expected = values.NO_SECONDS
+    assert values.time_value(text) == expected
+    assert _blocks.is_time(text) is shaped
 
 
 CHROME = re.compile(
@@ -255,3 +286,35 @@ def test_windows_1252_pairs(text: str) -> None:
     plain = re.compile(f"[{leads}][{conts}]|[\u00c2\u00c3] ")
     found, expected = repair._SUSPECT_1252.search(text), plain.search(text)
     assert (found and found.span()) == (expected and expected.span())
+
+
+RANGE_PIECES = st.sampled_from(
+    [*"[]() \t–-:0123456789١²aT", "Timestamps: ", "timestamp:", "00:21:30", "1:02", "–"]
+    + ["timestamp: [00:21:30–00:48:10]", "Timestamps: 1:02"]
+)
+
+
+@SETTINGS
+@given(st.lists(RANGE_PIECES, max_size=8).map("".join))
+def test_podwave_range_line(text: str) -> None:
+    m = podwave._RANGE_LINE.fullmatch(text)
+    expected = None
+    if m is not None and not (text[0] not in "[(" and m.group(2) is None and not text[0].isalpha()):
+        expected = (m.group(1), m.group(2))
+    assert podwave._range(text) == expected
+
+
+HEADING_PIECES = st.sampled_from(
+    [*podwave._HEADINGS, *"#*: \t🎯SsſßnNwWeE1١", "Key Takeaway", "Conclusion:**", "OVERVIEW"]
+)
+
+
+@SETTINGS
+@given(st.lists(HEADING_PIECES, max_size=4).map("".join))
+def test_podwave_headings(text: str) -> None:
+    expected = None
+    if text and len(text) <= 60 and not text[-1].isdigit():
+        bare = values.split_emoji(text.lstrip("#").strip())[1].strip("*").rstrip(":").strip()
+        kind = podwave._HEADINGS.get(bare.casefold())
+        expected = (kind, bare) if kind is not None else None
+    assert podwave._heading_kind(text) == expected

@@ -136,10 +136,40 @@ def parse_views(text: str) -> int | None:
 def _clock(text: str) -> tuple[int, int, int, bool] | None:
     r"""(hours, minutes, seconds, whether hours are written) when ``text`` is shaped like a
     clock time, ``(?:(\d{1,3}):)?(\d{1,2}):(\d{2})`` with ``\d`` any decimal digit, else
-    None. Split at the colons rather than matched with that regex: this runs for every
-    timestamp of a page."""
-    if len(text) > 9 or ":" not in text:
-        return None  # at most ``999:59:59``
+    None. Read character by character rather than matched with that regex: this runs
+    for every timestamp of a page."""
+    n = len(text)
+    if n > 9 or n < 4:
+        return None  # from ``0:00`` to ``999:59:59``
+    if not text.isascii():
+        return _clock_unicode(text)
+    colons = 0
+    a = b = c = 0  # the digit groups' values
+    na = nb = nc = 0  # and lengths
+    for ch in text:
+        o = ord(ch)
+        if o == 58:  # ":"
+            colons += 1
+            if colons > 2:
+                return None
+        elif 48 <= o <= 57:
+            if colons == 0:
+                a, na = a * 10 + o - 48, na + 1
+            elif colons == 1:
+                b, nb = b * 10 + o - 48, nb + 1
+            else:
+                c, nc = c * 10 + o - 48, nc + 1
+        else:
+            return None
+    if colons == 1:
+        return (0, a, b, False) if 1 <= na <= 2 and nb == 2 else None
+    if colons == 2 and 1 <= na <= 3 and 1 <= nb <= 2 and nc == 2:
+        return a, b, c, True
+    return None
+
+
+def _clock_unicode(text: str) -> tuple[int, int, int, bool] | None:
+    """``_clock`` for text that is not ASCII (digits of other scripts are digits too)."""
     parts = text.split(":")
     if len(parts) == 3:
         hours, minutes, seconds = parts
@@ -152,14 +182,56 @@ def _clock(text: str) -> tuple[int, int, int, bool] | None:
         return None
     if not (1 <= len(minutes) <= 2 and len(seconds) == 2):
         return None
-    # (isdigit is native to mypyc, and takes more than \d does: isdecimal decides)
-    if not (hours.isdigit() or not hours) or not minutes.isdigit() or not seconds.isdigit():
-        return None
-    if text.isascii():
-        return _ascii_int(hours), _ascii_int(minutes), _ascii_int(seconds), hours != ""
     if not (hours + minutes + seconds).isdecimal():
         return None
     return int(hours or 0), int(minutes), int(seconds), hours != ""
+
+
+# What ``time_value`` gives for text that is no timestamp, and for one that is written as
+# a timestamp but names no moment (``123:45``, ``4:75``): its seconds are unknown.
+NOT_A_TIME: Final = -1
+NO_SECONDS: Final = -2
+
+
+def time_value(text: str) -> int:
+    r"""The seconds of ``text`` when the whole of it is a timestamp as pages write them,
+    ``\d{1,3}:\d{2}(?::\d{2})?`` (``\d`` any decimal digit), as ``parse_timestamp``
+    reads it; ``NO_SECONDS`` when it reads none; ``NOT_A_TIME`` when it is no such text.
+    One pass over the characters: this runs for every timestamp of a page."""
+    n = len(text)
+    if n > 9 or n < 4:
+        return NOT_A_TIME
+    if not text.isascii():
+        parts = text.split(":")
+        if not 2 <= len(parts) <= 3 or not 1 <= len(parts[0]) <= 3:
+            return NOT_A_TIME
+        if any(len(p) != 2 for p in parts[1:]) or not "".join(parts).isdecimal():
+            return NOT_A_TIME
+        seconds = parse_timestamp(text)
+        return NO_SECONDS if seconds is None else seconds
+    colons = 0
+    a = b = c = 0  # the digit groups' values
+    na = nb = nc = 0  # and lengths
+    for ch in text:
+        o = ord(ch)
+        if o == 58:  # ":"
+            colons += 1
+            if colons > 2:
+                return NOT_A_TIME
+        elif 48 <= o <= 57:
+            if colons == 0:
+                a, na = a * 10 + o - 48, na + 1
+            elif colons == 1:
+                b, nb = b * 10 + o - 48, nb + 1
+            else:
+                c, nc = c * 10 + o - 48, nc + 1
+        else:
+            return NOT_A_TIME
+    if not (1 <= na <= 3 and nb == 2) or (colons == 2 and nc != 2):
+        return NOT_A_TIME
+    if colons == 1:  # minutes:seconds, minutes of one or two digits
+        return a * 60 + b if na <= 2 and b <= 59 else NO_SECONDS
+    return a * 3600 + b * 60 + c if b <= 59 and c <= 59 else NO_SECONDS
 
 
 def _ascii_int(digits: str) -> int:

@@ -16,32 +16,53 @@ from ..model import Insight, Summary, Timestamp
 from ._page import Page
 
 TIME: Final = r"\d{1,3}:\d{2}(?::\d{2})?"
-_BULLET: Final = re.compile(r"(?:[-•*▪◦‣●○✓✔–]\s*)+(?=\S)")
-_NUMBERED: Final = re.compile(r"(\d{1,3})[.)]\s+(\S.*)")
-_ONE_TIME: Final = re.compile(TIME)
+_BULLETS: Final = "-•*▪◦‣●○✓✔–"  # the marks a bullet line opens with
 _LABEL: Final = re.compile(r"([^:]{1,100}?):\s+(\S.*)")
 _QUOTE: Final = re.compile(r"[\"“”„«](.+)[\"“”»]\s*[—–-]+\s*(\S.{0,80}?)")
 _QUOTE_OPENS: Final = frozenset('"“”„«')
 
 
 def strip_bullet(line: str) -> str | None:
-    """The text of a bullet line (``- x``, ``• x``, ``* x``, ``- •x``, ``✓x``), else None."""
-    if not line or line[0] not in "-•*▪◦‣●○✓✔–":
+    """The text of a bullet line (``- x``, ``• x``, ``* x``, ``- •x``, ``✓x``), else None.
+
+    What ``(?:[-•*▪◦‣●○✓✔–]\\s*)+(?=\\S)`` matches, read with string methods (every reader
+    asks it of most lines): the run of bullet marks, each with the spaces after it, up to
+    text."""
+    if not line or line[0] not in _BULLETS:
         return None
-    m = _BULLET.match(line)
-    if m is None:
-        return None
-    if line[0] in "-*–" and m.end() == 1:
+    n = len(line)
+    end = 0
+    while end < n and line[end] in _BULLETS:
+        end += 1
+        while end < n and line[end].isspace():
+            end += 1
+    if end == n:
+        # Marks and spaces to the end: the regex gives back marks until one is the text.
+        last = max(line.rfind(c) for c in _BULLETS)
+        if last == 0:
+            return None
+        end = last
+    if end == 1 and line[0] in "-*–":
         return None  # "-5 degrees" or "*emphasis*" is text, not a bullet
-    return line[m.end() :]
+    return line[end:]
 
 
 def numbered(line: str) -> tuple[int, str] | None:
-    """``1. Topic title`` -> (1, "Topic title")."""
-    if not line[:1].isdigit():  # (isdigit: native to mypyc, and takes every \d)
-        return None  # most lines: no regex run
-    m = _NUMBERED.fullmatch(line)
-    return (int(m.group(1)), m.group(2)) if m else None
+    """``1. Topic title`` -> (1, "Topic title"): a full match of
+    ``(\\d{1,3})[.)]\\s+(\\S.*)``, read with string methods."""
+    if not line[:1].isdigit():  # (isdigit: native to mypyc; isdecimal is ``\\d``)
+        return None  # most lines
+    k = 0
+    n = len(line)
+    while k < n and k < 4 and line[k].isdecimal():
+        k += 1
+    if not 1 <= k <= 3 or k == n or line[k] not in ".)":
+        return None
+    rest = line[k + 1 :]
+    text = rest.lstrip()
+    if not text or len(text) == len(rest) or "\n" in text:
+        return None  # no space after the number, or no text
+    return int(line[:k]), text
 
 
 def timestamp(at: str) -> Timestamp:
@@ -58,20 +79,26 @@ def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
     t = text.rstrip()
     if not t.endswith((")", "]")):
         return text, []
-    times: list[str] = []
+    stamps: list[Timestamp] = []
     start = -1
     if t[-1] == ")":  # ``(T, T, ...)``: no spaces inside the parentheses' ends
         start = t.rfind("(")
-        pieces = t[start + 1 : -1].split(",")
-        if start < 0 or pieces[0][:1].isspace() or pieces[-1][-1:].isspace():
+        if start < 0 or t[start + 1 : start + 2].isspace() or t[-2].isspace():
             return text, []
-        times = [p.strip() for p in pieces]
-        if not all(map(_is_time_text, times)):
-            return text, []
+        for piece in t[start + 1 : -1].split(","):
+            at = piece.strip()
+            seconds = values.time_value(at)
+            if seconds == values.NOT_A_TIME:
+                return text, []
+            stamps.append(Timestamp(at, None if seconds == values.NO_SECONDS else seconds))
     else:  # ``[T], [T] ...``: as many as are chained back from the end
         end = len(t)
-        while (k := t.rfind("[", 0, end)) >= 0 and _is_time_text(t[k + 1 : end - 1]):
-            times.append(t[k + 1 : end - 1])
+        while (k := t.rfind("[", 0, end)) >= 0:
+            at = t[k + 1 : end - 1]
+            seconds = values.time_value(at)
+            if seconds == values.NOT_A_TIME:
+                break
+            stamps.append(Timestamp(at, None if seconds == values.NO_SECONDS else seconds))
             start = k
             before = t[:k].rstrip()
             if not before.endswith(","):
@@ -82,21 +109,13 @@ def trailing_timestamps(text: str) -> tuple[str, list[Timestamp]]:
             end = len(before)
         if start < 0:
             return text, []
-        times.reverse()
-    return text[:start].rstrip(), [timestamp(x) for x in times]
-
-
-def _is_time_text(text: str) -> bool:
-    """``TIME`` matches the whole of ``text`` (``\\d`` is any decimal digit)."""
-    parts = text.split(":")
-    if not 2 <= len(parts) <= 3 or not 1 <= len(parts[0]) <= 3:
-        return False
-    return all(len(p) == 2 for p in parts[1:]) and all(p.isdecimal() for p in parts)
+        stamps.reverse()
+    return text[:start].rstrip(), stamps
 
 
 def is_time(text: str) -> bool:
     """A line that is only a timestamp (``53:15``, ``1:02:03``)."""
-    return len(text) <= 9 and _ONE_TIME.fullmatch(text) is not None
+    return values.time_value(text) != values.NOT_A_TIME
 
 
 def split_label(text: str) -> tuple[str | None, str]:

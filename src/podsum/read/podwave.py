@@ -270,10 +270,20 @@ def _title_number(title: str) -> tuple[str | None, str]:
 Body = list[tuple[int, str]]
 
 
+# The last letters of the vocabulary's headings (an ASCII letter's only case folds; a
+# non-ASCII last character, which may fold to one, goes on to the full test).
+_HEADING_LAST: Final = frozenset(
+    c for h in _HEADINGS for c in (h[-1], h[-1].upper())
+)
+
+
 def _heading_kind(line: str) -> tuple[str, str] | None:
     """(kind, heading as written) of a heading line (``## Conclusion:`` too)."""
-    if not line or len(line) > 60 or line[-1:].isdigit():
+    if not line or len(line) > 60:
         return None
+    last = line[-1]
+    if last not in _HEADING_LAST and last not in ":*" and ord(last) < 128 and not last.isspace():
+        return None  # the cheap test: how every heading of the vocabulary ends
     _, text = values.split_emoji(line.lstrip("#").strip())
     text = text.strip("*").rstrip(":").strip()
     kind = _HEADINGS.get(text.casefold())
@@ -310,6 +320,13 @@ def _starts_topics(lines: list[str], i: int) -> bool:
 
 
 def _range(line: str) -> tuple[str, str | None] | None:
+    if not line:
+        return None
+    first, last = line[0], line[-1]
+    if not (first in "[(Tt" or first.isdecimal() or first.isspace()):
+        return None  # the cheap tests: how a range line can open and end
+    if not (last in "])" or last.isdecimal() or last.isspace()):
+        return None
     m = _RANGE_LINE.fullmatch(line)
     if m is None or (line[0] not in "[(" and m.group(2) is None and not line[0].isalpha()):
         return None  # a bare time alone is a range line only in brackets
