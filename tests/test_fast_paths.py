@@ -289,8 +289,11 @@ def test_windows_1252_pairs(text: str) -> None:
 
 
 RANGE_PIECES = st.sampled_from(
-    [*"[]() \t–-:0123456789١²aT", "Timestamps: ", "timestamp:", "00:21:30", "1:02", "–"]
-    + ["timestamp: [00:21:30–00:48:10]", "Timestamps: 1:02"]
+    [
+        *"[]() \t–-:0123456789١²aT",
+        *("Timestamps: ", "timestamp:", "00:21:30", "1:02", "–"),
+        *("timestamp: [00:21:30–00:48:10]", "Timestamps: 1:02"),
+    ]
 )
 
 
@@ -318,3 +321,16 @@ def test_podwave_headings(text: str) -> None:
         kind = podwave._HEADINGS.get(bare.casefold())
         expected = (kind, bare) if kind is not None else None
     assert podwave._heading_kind(text) == expected
+
+
+NAME_PIECES = st.sampled_from(
+    [*"aA ,;&\t\u2003()#1٢", "and", " and ", "and ", " & ", ", and ", "Ana Ruiz", "Ep. ", "Episode"]
+)
+
+
+@SETTINGS
+@given(st.lists(NAME_PIECES, max_size=10).map("".join))
+def test_podwave_show_number(text: str) -> None:
+    m = podwave._EPISODE_IN_SHOW.fullmatch(text)
+    expected = (m.group(1).rstrip(" –—-|:,"), m.group(2)) if m else (text, None)
+    assert podwave._show_number(text) == expected

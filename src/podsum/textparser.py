@@ -175,7 +175,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
             )
     dirty_line = None
     joined = "".join(lines)
-    if not _printable(joined):
+    if not (_ascii_printable(joined) if joined.isascii() else _printable(lines)):
         # Some line has a control, bidi, tab, non-breaking space or joiner in it.
         for i, line in enumerate(lines):
             if not line.isprintable():
@@ -206,12 +206,22 @@ _DOUBLE_SPACE: Final = re.compile("  ")
 _PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
 
 
-def _printable(text: str) -> bool:
-    """``text.isprintable()``, for ASCII text the fast way: as bytes, which a
-    ``bytes.translate`` that deletes the printable ones leaves empty."""
-    if text.isascii():
-        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
-    return text.isprintable()
+def _printable(lines: list[str]) -> bool:
+    """Whether every line ``isprintable``: the ASCII lines together as bytes, which a
+    ``bytes.translate`` that deletes the printable ones leaves empty, and only the other
+    lines character by character."""
+    ascii_lines: list[str] = []
+    for line in lines:
+        if line.isascii():  # (a flag of the string: no scan)
+            ascii_lines.append(line)
+        elif not line.isprintable():
+            return False
+    return _ascii_printable("".join(ascii_lines))
+
+
+def _ascii_printable(text: str) -> bool:
+    """``text.isprintable()`` for ASCII text, the fast way."""
+    return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
 
 
 class Marker:

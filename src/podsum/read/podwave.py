@@ -251,6 +251,14 @@ def _show_number(show: str | None) -> tuple[str | None, str | None]:
     """``The Bench #212`` -> ("The Bench", "212")."""
     if show is None:
         return None, None
+    # The number is the show's last digits, one to five of them (more: none matches).
+    k = len(show)
+    while k > 0 and show[k - 1].isdecimal():
+        k -= 1
+    if not 1 <= len(show) - k <= 5:
+        return show, None
+    if show[k - 1 : k] == "#" and (name := show[: k - 1].rstrip()):
+        return name.rstrip(" –—-|:,"), show[k:]  # ``Show #212``: no regex run
     m = _EPISODE_IN_SHOW.fullmatch(show)
     if m is None:
         return show, None
@@ -507,6 +515,8 @@ class _Reader:
 
 def _topic(text: str) -> _Topic:
     """``Topic title`` or ``Topic title [00:00–12:40]``."""
+    if not text.rstrip().endswith(("]", ")")):
+        return _Topic(text.strip())  # no range at its end: no search
     m = _TRAILING_RANGE.search(text)
     if m is None or m.start() == 0:
         return _Topic(text.strip())
