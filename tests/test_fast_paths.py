@@ -161,13 +161,15 @@ CHROME = re.compile(
 @SETTINGS
 @given(TEXT)
 def test_chrome(text: str) -> None:
-    for line in (text, text.strip()):
+    for line in (text, text.strip(), text.replace("\n", " ")):
         expected = 0 < len(line) <= 200 and (
             line.casefold() in generic._CHROME or CHROME.match(line) is not None
         )
-        page_may = generic._chrome_anywhere_possible([line])
         assert generic._is_chrome(line) is expected
-        assert generic._is_chrome(line, page_may) is expected
+        if "\n" not in line:  # (as every line of a page): where on a page it may be
+            found = generic._chrome_anywhere_lines(f"© All rights reserved\n{line}\ncookies")
+            assert {0, 2} <= found
+            assert generic._is_chrome(line, 1 in found) is expected
 
 
 def test_chrome_in_letters_ignorecase_matches() -> None:
@@ -197,9 +199,7 @@ def test_age_points_last_letters() -> None:
     """``parse_age_points`` reads only lines ending in one of its words' last letters:
     no other character's lower case ends in one of them."""
     letters = "oOtTsSyYwW"
-    others = [
-        c for c in map(chr, range(sys.maxunicode + 1)) if c.lower()[-1:] in letters.lower()
-    ]
+    others = [c for c in map(chr, range(sys.maxunicode + 1)) if c.lower()[-1:] in letters.lower()]
     assert sorted(others) == sorted(letters)
     for line in ("10 days ago · 10 points", "3 weeks AGO", "yesterday", "1 POINT", "just now"):
         assert values.parse_age_points(line) is not None
@@ -334,3 +334,49 @@ def test_podwave_show_number(text: str) -> None:
     m = podwave._EPISODE_IN_SHOW.fullmatch(text)
     expected = (m.group(1).rstrip(" –—-|:,"), m.group(2)) if m else (text, None)
     assert podwave._show_number(text) == expected
+
+
+LEAD_PIECES = st.sampled_from(
+    [*"0123456789:١ \t[]()-–—|·•aT\n", "04:12 ", "1:02:03", "04:12 Topic", " – ", "12:345", "x"]
+)
+
+
+@SETTINGS
+@given(st.lists(LEAD_PIECES, max_size=8).map("".join))
+def test_generic_lead_time(text: str) -> None:
+    m = generic._LEAD_TIME.fullmatch(text) if text[:1] in "[(" or text[:1].isdigit() else None
+    expected = (m.group(1), m.group(2), m.group(3)) if m else None
+    assert generic._lead_time_match(text) == expected
+
+
+def _split_names_by_scan(text: str) -> list[str]:
+    """The names as a scan of every character splits them (what the reader did first)."""
+    parts: list[str] = []
+    depth = start = i = 0
+    while i < len(text):
+        ch = text[i]
+        sep = 0
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            sep = 1 if ch in ",;" else 3 if text.startswith(" & ", i) else 0
+            sep = sep or (5 if text.startswith(" and ", i) else 0)
+        if sep:
+            parts.append(text[start:i])
+            start = i = i + sep
+            continue
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from([*"aA ,;&()", " and ", "and", " & ", "Ana Ruiz"]), max_size=10).map(
+        "".join
+    )
+)
+def test_generic_names(text: str) -> None:
+    assert generic._split_names(text) == _split_names_by_scan(text)

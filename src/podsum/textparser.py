@@ -266,12 +266,16 @@ def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
 
 def _marker(text: str) -> Marker | None:
     head = text[:2].lower()
+    rest: str  # (a regex group typed ``str``: its methods then run natively)
     if head == "tl" and text[:2] in ("TL", "Tl", "tl") and (m := _TLDR.fullmatch(text)):
-        return Marker("tldr", m.group(1).strip())
+        rest = m.group(1)
+        return Marker("tldr", rest.strip())
     if head == "bo" and (m := _BOTTOM.fullmatch(text)):
-        return Marker("bottom", m.group(1).strip())
+        rest = m.group(1)
+        return Marker("bottom", rest.strip())
     if head == "mo" and (m := _MORE_FROM.fullmatch(text)):
-        return Marker("related", m.group(1).strip())
+        rest = m.group(1)
+        return Marker("related", rest.strip())
     if text.endswith(_MARKER_ENDS):
         sec = _section_header(text)
         if sec is not None:

@@ -62,13 +62,21 @@ def _may_be_date(text: str) -> bool:
     return len(text) <= 19 and text[-1:].isdigit()
 
 
+def group_text(m: re.Match[str], n: int) -> str:
+    """Group ``n`` of ``m``, one that took part in the match, typed ``str``. (mypy types a
+    group ``str | Any``, and mypyc runs the methods of an ``Any`` as Python calls, where
+    those of a ``str`` run natively.)"""
+    text: str = m.group(n)
+    return text
+
+
 def looks_like_date(text: str) -> bool:
     """Date-shaped text, valid or not (February 30 is still meant as a date)."""
     if not _may_be_date(text):
         return False
     m = _DATE_WORDS.fullmatch(text)
     if m:
-        return m.group(1).lower() in _MONTHS
+        return group_text(m, 1).lower() in _MONTHS
     return _DATE_ISO.fullmatch(text) is not None
 
 
@@ -91,6 +99,9 @@ def parse_date(text: str) -> str | None:
     m = _DATE_WORDS.fullmatch(text)
     try:
         if m:
+            name: str
+            day: str
+            year: str
             name, day, year = m.groups()  # (one call for the three groups)
             month = _MONTHS.get(name.lower())
             if month is None:
@@ -119,6 +130,8 @@ def parse_views(text: str) -> int | None:
     m = _VIEWS.fullmatch(text)
     if not m:
         return None
+    number: str
+    unit: str | None
     number, unit = m.groups()
     scale = _SCALE[unit.lower() if unit else None]
     if len(number) <= 18 and number.isdigit() and number.isascii():
@@ -274,14 +287,17 @@ def parse_any_duration(text: str) -> int | None:
     text = text.strip()
     if len(text) > 40 or not text[:1].isdigit():
         return None  # every form opens with a number
-    m = _CLOCK_WORD.fullmatch(text)
-    if m:
-        return parse_duration(m.group(1))
+    if ":" in text:  # (every clock form has one; no spoken form has)
+        clock = _CLOCK_WORD.fullmatch(text)
+        return parse_duration(clock.group(1)) if clock else None
     m = _SPOKEN_DURATION.fullmatch(text)
-    if not m or not any(m.groups()):
+    if m is None:
         return None
-    hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
-    if seconds > 59 or (m.group(1) and minutes > 59):
+    h, mi, se = m.group(1), m.group(2), m.group(3)
+    if not (h or mi or se):
+        return None
+    hours, minutes, seconds = int(h) if h else 0, int(mi) if mi else 0, int(se) if se else 0
+    if seconds > 59 or (h and minutes > 59):
         return None
     return hours * 3600 + minutes * 60 + seconds
 
@@ -299,7 +315,7 @@ def is_yearless_date(text: str) -> bool:
     if len(text) > 13 or not text[-1:].isdigit():
         return False  # the cheap test: at most ``September. 30``
     m = _YEARLESS.fullmatch(text)
-    return m is not None and m.group(1).lower() in _MONTHS and 1 <= int(m.group(2)) <= 31
+    return m is not None and group_text(m, 1).lower() in _MONTHS and 1 <= int(m.group(2)) <= 31
 
 
 def parse_age_points(text: str) -> tuple[str | None, int | None] | None:

@@ -123,6 +123,10 @@ def split_label(text: str) -> tuple[str | None, str]:
     colon = text.find(":")
     if not 0 < colon <= 100:
         return None, text  # the label is what comes before the first colon
+    # (Typed ``str``: a regex group is ``str | Any`` to mypy, and mypyc runs the methods
+    # of an ``Any`` as Python calls, not natively.)
+    label: str
+    body: str
     if "\n" in text:  # (never in a line) the regex says what it means
         m = _LABEL.fullmatch(text)
         if m is None:
@@ -146,7 +150,11 @@ def quote(text: str) -> tuple[str, str] | None:
     if not text or text[0] not in _QUOTE_OPENS:
         return None
     m = _QUOTE.fullmatch(text)
-    return (m.group(1).strip(), m.group(2).strip()) if m else None
+    if m is None:
+        return None
+    words: str = m.group(1)
+    speaker: str = m.group(2)
+    return words.strip(), speaker.strip()
 
 
 def label_insight(text: str) -> Insight:

@@ -11,7 +11,7 @@ from ..model import ParseWarning, Source, Summary
 class Page:
     """One summary page's lines (cleaned and stripped; ``""`` for a blank line)."""
 
-    __slots__ = ("_line_set", "lines", "memo", "offset", "source", "warnings")
+    __slots__ = ("_line_set", "_text", "lines", "memo", "offset", "source", "warnings")
 
     def __init__(
         self,
@@ -25,6 +25,7 @@ class Page:
         self.warnings = warnings if warnings is not None else []
         self.offset = offset  # line number in the file of lines[0], minus one
         self._line_set: frozenset[str] | None = None
+        self._text: str | None = None
         self.memo: dict[str, object] = {}  # a reader's own scan, shared by its functions
 
     def lineno(self, i: int) -> int:
@@ -36,6 +37,14 @@ class Page:
         if self._line_set is None:
             self._line_set = frozenset(self.lines)
         return self._line_set
+
+    @property
+    def text(self) -> str:
+        """The lines joined by newlines: one search of it tells whether any line has a
+        piece of text, at C speed, before a reader looks line by line."""
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
 
     def has(self, *texts: str) -> bool:
         """Every one of ``texts`` is a whole line of the page (set lookups, at C speed)."""

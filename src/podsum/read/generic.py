@@ -165,6 +165,7 @@ _TIME: Final = _blocks.TIME
 _LEAD_TIME: Final = re.compile(
     rf"[\[(]?({_TIME})(?:\s*[–—-]\s*({_TIME}))?[\])]?(?:\s*[-–—:|·•]\s*|\s+|(?<=[\])]))(\S.*)"
 )
+_LEAD_SEPARATORS: Final = "-–—:|·•"  # what may stand between the time and the text
 # ``Topic (00:08:06)``, ``Topic [04:12]``, ``Topic - 04:12``.
 _TRAIL_TIME: Final = re.compile(rf"(\S.*?)\s*(?:[\[(]({_TIME})[\])]|\s[-–—]\s({_TIME}))")
 
@@ -189,6 +190,7 @@ _SPEAKER_TURN: Final = re.compile(
 )
 _SPEAKER_LINE: Final = re.compile(r"[—]+\s*(\S.*)")
 _QUOTE_CHARS: Final = '"“”„«'
+_NAME_SEPARATOR: Final = re.compile(r"[,;]| & | and ")
 # (The lookahead lets the regex engine skip to where a separator can start.)
 _TOPIC_SPLIT: Final = re.compile(r"(?=[\s,;·•|])(?:\s*[,;·•|]\s*|\s+(?=#))")
 
@@ -217,11 +219,19 @@ def _md_text(line: str) -> str | None:
     return text
 
 
-def _lead_time_match(text: str) -> re.Match[str] | None:
-    """``_LEAD_TIME.fullmatch``, run only on text that opens like a time."""
+def _lead_time_match(text: str) -> tuple[str, str | None, str] | None:
+    """(start, end, text) of ``_LEAD_TIME.fullmatch``, run only on text that opens like
+    a time. The common ``04:12 Topic`` is read with string methods: a whole time, spaces,
+    then text that opens with no separator or dash (those go to the regex)."""
     if not text or not (text[0] in "[(" or text[0].isdigit()):
         return None
-    return _LEAD_TIME.fullmatch(text)
+    space = text.find(" ")
+    if space > 0 and values.time_value(text[:space]) != values.NOT_A_TIME:
+        rest = text[space:].lstrip()
+        if rest and rest[0] not in _LEAD_SEPARATORS and "\n" not in rest:
+            return text[:space], None, rest
+    m = _LEAD_TIME.fullmatch(text)
+    return (m.group(1), m.group(2), m.group(3)) if m is not None else None
 
 
 def _trail_time_match(text: str) -> re.Match[str] | None:
@@ -316,7 +326,7 @@ def page_starts(page: Page) -> list[int]:
 def parse(page: Page) -> Summary:
     lines = page.lines
     extra: dict[int, str] = {}
-    blocks, first = _find_blocks(lines, extra)
+    blocks, first = _find_blocks(lines, extra, page.text)
     _accept(blocks, lines, first)
 
     s = page.new_summary(NAME)
@@ -365,7 +375,7 @@ def parse(page: Page) -> Summary:
     if inline_tldr is not None:
         m = _inline_tldr(lines[inline_tldr])
         if s.tldr is None and m is not None:
-            s.tldr = m.group(1).strip()
+            s.tldr = values.group_text(m, 1).strip()
         else:
             extra[inline_tldr] = lines[inline_tldr]
     _chapter_ends(s.chapters)
@@ -377,19 +387,22 @@ def parse(page: Page) -> Summary:
 # --- finding the blocks ----------------------------------------------------------------
 
 
-def _find_blocks(lines: list[str], extra: dict[int, str]) -> tuple[list[_Block], int]:
+def _find_blocks(
+    lines: list[str], extra: dict[int, str], text: str
+) -> tuple[list[_Block], int]:
     """The blocks of the page in order, and where the first one starts (the end of the
-    title and meta lines). Chrome lines go to ``extra`` as they are met."""
+    title and meta lines). Chrome lines go to ``extra`` as they are met. (``text`` is
+    the lines joined by newlines.)"""
     blocks: list[_Block] = []
     first = len(lines)
     caps = False  # the page writes its headings in capitals: so may its other headings
-    anywhere = _chrome_anywhere_possible(lines)
+    anywhere = _chrome_anywhere_lines(text)
     for i, line in enumerate(lines):
         if not line:
             if blocks:
                 blocks[-1].body.append(i)
             continue
-        if _is_chrome(line, anywhere):
+        if _is_chrome(line, i in anywhere):
             extra[i] = line
             continue
         if not caps and line[0] != "#" and not _may_be(line, _ANY_HEAD_FIRST, _ANY_HEAD_LAST):
@@ -483,12 +496,22 @@ def _other_heading_md(line: str, caps: bool, current: _Block, md: str | None) ->
     )
 
 
-def _chrome_anywhere_possible(lines: list[str]) -> bool:
-    """Whether some line may be chrome by ``_CHROME_ANYWHERE``: tested once for the page,
-    not once a line, in its UTF-8 bytes with ASCII letters in lower case (the fast
-    ``bytes.lower``; the non-ASCII letters that match one are in ``_COOKIE``)."""
-    raw = "\n".join(lines).encode("utf-8", "surrogatepass").lower()
-    return _COOKIE.search(raw) is not None or _RVED.search(raw) is not None
+def _chrome_anywhere_lines(text: str) -> set[int]:
+    """The indexes of the lines of ``text`` (a page's lines joined by newlines) on which
+    ``_CHROME_ANYWHERE`` may match: found once for the page, not once a line, in its
+    UTF-8 bytes with ASCII letters in lower case (the fast ``bytes.lower``; the non-ASCII
+    letters that match one are in ``_COOKIE``)."""
+    raw = text.encode("utf-8", "surrogatepass").lower()
+    found: set[int] = set()
+    for pattern in (_COOKIE, _RVED):
+        line = at = 0
+        hit = pattern.search(raw)
+        while hit is not None:  # line numbers counted on from the last hit: linear
+            line += raw.count(b"\n", at, hit.start())
+            at = hit.start()
+            found.add(line)
+            hit = pattern.search(raw, raw.find(b"\n", at) + 1 or len(raw))
+    return found
 
 
 def _is_chrome(line: str, anywhere: bool = True) -> bool:
@@ -650,7 +673,11 @@ def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
     """Read a ``By``/``Host:``/``Guest:``/``Date:``/``Duration:``/``Episode`` line, or a
     bare date or duration; False for any other line."""
     if (m := _meta_match(line)) is not None:
-        label, value = m.group(1).casefold(), m.group(2).strip()
+        # (Typed ``str``: a regex group is ``str | Any``, whose methods mypyc runs as
+        # Python calls.)
+        written: str = m.group(1)
+        value: str = m.group(2)
+        label, value = written.casefold(), value.strip()
         if label.startswith("host"):
             _add_people(s, value, "host")
         elif label.startswith("guest"):
@@ -664,9 +691,10 @@ def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
         else:
             return False
         return True
-    if (m := _by_match(line)) is not None and _is_name(m.group(1)):
+    by: str
+    if (m := _by_match(line)) is not None and _is_name(by := m.group(1)):
         if s.show is None:
-            s.show = m.group(1).strip()
+            s.show = by.strip()
         return True
     if (e := _episode_line(line)) is not None:
         s.episode_number = e.group(1)
@@ -686,7 +714,8 @@ def _is_name(text: str) -> bool:
         len(text.split()) <= 8
         and text[0].isupper()
         and not _blocks.ends_sentence(text)
-        and not any(c in text for c in ":|")  # ``By Design: …``, ``By X | Show``: titles
+        and ":" not in text  # ``By Design: …``, ``By X | Show``: titles
+        and "|" not in text
     )
 
 
@@ -707,33 +736,40 @@ def _add_people(s: Summary, text: str, role: str) -> None:
 
 
 def _split_names(text: str) -> list[str]:
-    """Split at commas, semicolons, ``&`` and ``and`` outside parentheses."""
-    parts: list[str] = []
-    depth, start = 0, 0
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            sep = 0
-            # (``ch == " "`` first: mypyc runs it natively, not ``startswith`` at ``i``)
-            if ch in ",;":
-                sep = 1
-            elif ch == " " and text.startswith(" & ", i):
-                sep = 3
-            elif ch == " " and text.startswith(" and ", i):
-                sep = 5
-            if sep:
-                parts.append(text[start:i])
-                start = i + sep
-                i = start
-                continue
-        i += 1
-    parts.append(text[start:])
+    """Split at commas, semicolons, ``&`` and ``and`` outside parentheses (the
+    separators, found by a regex at C speed, in the text between them)."""
+    parts = [""]
+    at = 0
+    for a, b in [*_paren_spans(text), (len(text), len(text))]:
+        pieces = _NAME_SEPARATOR.split(text[at:a])
+        parts[-1] += pieces[0]
+        parts.extend(pieces[1:])
+        parts[-1] += text[a:b]
+        at = b
     return [p.strip() for p in parts if p.strip()]
+
+
+def _paren_spans(text: str) -> list[tuple[int, int]]:
+    """Where each outermost ``(…)`` is (an unclosed one runs to the end; a ``)`` with
+    none open is text)."""
+    spans: list[tuple[int, int]] = []
+    depth = start = 0
+    opening, closing = text.find("("), text.find(")")
+    while opening >= 0 or closing >= 0:
+        if closing < 0 or 0 <= opening < closing:
+            if depth == 0:
+                start = opening
+            depth += 1
+            opening = text.find("(", opening + 1)
+        else:
+            if depth > 0:
+                depth -= 1
+                if depth == 0:
+                    spans.append((start, closing + 1))
+            closing = text.find(")", closing + 1)
+    if depth > 0:
+        spans.append((start, len(text)))
+    return spans
 
 
 # --- the blocks' content -----------------------------------------------------------------
@@ -902,23 +938,24 @@ def _insight(item: _Item) -> Insight | None:
 
 def _lead_time(text: str) -> tuple[str, list[Timestamp]]:
     """``04:12 — text`` -> ("text", [04:12])."""
-    m = _lead_time_match(text)
-    if m is None:
+    lead = _lead_time_match(text)
+    if lead is None:
         return text, []
-    stamps = [_blocks.timestamp(m.group(1))]
-    if m.group(2):
-        stamps.append(_blocks.timestamp(m.group(2)))
-    return m.group(3).strip(), stamps
+    start, end, rest = lead
+    stamps = [_blocks.timestamp(start)]
+    if end:
+        stamps.append(_blocks.timestamp(end))
+    return rest.strip(), stamps
 
 
 def _chapter_line(text: str) -> Chapter | None:
     """``04:12 Topic``, ``[00:00–12:40] Topic``, ``Topic (00:08:06)`` as a chapter."""
-    m = _lead_time_match(text)
-    if m is not None:
-        start, end = m.group(1), m.group(2)
+    lead = _lead_time_match(text)
+    if lead is not None:
+        start, end, rest = lead
         # (title, start, start_seconds, end, end_seconds): positional, no dict of keywords
         return Chapter(
-            _plain(m.group(3)),
+            _plain(rest),
             start,
             values.parse_timestamp(start),
             end,
@@ -987,6 +1024,7 @@ def _topics(body: list[str]) -> list[str]:
     out: list[str] = []
     for line in _blocks.nonblank(body):
         text = _plain(_marker_text(line) or line)
+        part: str  # (typed: a regex split's pieces are ``str | Any`` to mypy)
         for part in _TOPIC_SPLIT.split(text):
             tag = part.strip().lstrip("#").strip()
             if tag and tag not in out:

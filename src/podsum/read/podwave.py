@@ -208,9 +208,10 @@ def _summary_heading(line: str) -> _Heading | None:
         return None
     for pattern in (_DASH_QUOTED, _SHOW_QUOTED):
         if (m := pattern.fullmatch(body)) is not None:
-            return _Heading(m.group(1).strip(), m.group(2).strip(), before, m.group(3).strip())
+            return _heading_of(m, before)
     if (q := _QUOTED.fullmatch(body)) is not None:
-        return _Heading(None, q.group(1).strip(), before, q.group(2).strip())
+        text = values.group_text
+        return _Heading(None, text(q, 1).strip(), before, text(q, 2).strip())
     rest, after = _cut_meta(body)
     parts = _DASH.split(rest, maxsplit=1)
     if len(parts) == 2:
@@ -222,7 +223,13 @@ def _show_heading(line: str) -> _Heading | None:
     m = _SHOW_QUOTED.fullmatch(line)
     if m is None or _LABEL.fullmatch(m.group(1) + ": "):
         return None
-    return _Heading(m.group(1).strip(), m.group(2).strip(), "", m.group(3).strip())
+    return _heading_of(m, "")
+
+
+def _heading_of(m: re.Match[str], before: str) -> _Heading:
+    """The heading a ``(show)(title)(after)`` match reads."""
+    text = values.group_text
+    return _Heading(text(m, 1).strip(), text(m, 2).strip(), before, text(m, 3).strip())
 
 
 def _cut_meta(text: str) -> tuple[str, str]:
@@ -262,7 +269,7 @@ def _show_number(show: str | None) -> tuple[str | None, str | None]:
     m = _EPISODE_IN_SHOW.fullmatch(show)
     if m is None:
         return show, None
-    return m.group(1).rstrip(" –—-|:,"), m.group(2)
+    return values.group_text(m, 1).rstrip(" –—-|:,"), m.group(2)
 
 
 def _title_number(title: str) -> tuple[str | None, str]:
@@ -270,7 +277,7 @@ def _title_number(title: str) -> tuple[str | None, str]:
     m = _EPISODE_IN_TITLE.fullmatch(title)
     if m is None:
         return None, title
-    return m.group(1), m.group(2).strip()
+    return m.group(1), values.group_text(m, 2).strip()
 
 
 # --- blocks ------------------------------------------------------------------------
@@ -414,7 +421,7 @@ class _Reader:
         for n, m in enumerate(marks):
             end = marks[n + 1].start() if n + 1 < len(marks) else len(line)
             value = line[m.end() : end].strip().strip("|·•").strip()
-            label = m.group(1).lower()
+            label = values.group_text(m, 1).lower()
             if label in ("date", "published"):
                 self.people_role = None
                 b.set_date(self.s, self.page, value.rstrip(",;"), i)
@@ -562,7 +569,7 @@ def _person(text: str, role: str, *, dash_about: bool = False) -> Person | None:
         return None
     m = _ABOUT.fullmatch(text) if text.endswith(")") else None
     if m is not None:
-        return Person(m.group(1).strip(), role, m.group(2).strip())
+        return Person(values.group_text(m, 1).strip(), role, values.group_text(m, 2).strip())
     pieces = _DASH.split(text, maxsplit=1) if dash_about else [text]
     about = pieces[1].strip() if len(pieces) == 2 else None
     return Person(pieces[0].strip(), role, about or None)

@@ -56,6 +56,8 @@ def detect(page: Page) -> bool:
         return True
     if not page.has_any((SUMMARY, TAKEAWAYS, READ_TIME, SKIP, DOT)):
         return False
+    if " episode · " not in page.text:
+        return False
     return any(" episode · " in ln and _META.fullmatch(ln) for ln in page.lines)
 
 
