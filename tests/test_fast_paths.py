@@ -380,3 +380,34 @@ def _split_names_by_scan(text: str) -> list[str]:
 )
 def test_generic_names(text: str) -> None:
     assert generic._split_names(text) == _split_names_by_scan(text)
+
+
+def _people_by_masking(text: str, role: str) -> list[tuple[str, str, str | None]]:
+    """podwave's people as the reader first read them: parentheses set aside behind
+    placeholders, the rest split, the parentheses put back."""
+    kept: list[str] = []
+
+    def hide(m: re.Match[str]) -> str:
+        kept.append(m.group())
+        return f"\x00{len(kept) - 1}\x00"
+
+    masked = text.strip().rstrip(",;&").strip()
+    if "(" in masked:
+        masked = re.sub(r"\([^()]*\)", hide, masked)
+    if masked.endswith(" and"):
+        masked = masked[:-4]
+    one = "," not in masked and ";" not in masked and "&" not in masked and "and" not in masked
+    out = []
+    for part in [masked] if one else podwave._NAME_SEP.split(masked):
+        part = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], part)
+        person = podwave._person(part, role)
+        if person is not None:
+            out.append((person.name, person.role, person.about))
+    return out
+
+
+@SETTINGS
+@given(st.lists(NAME_PIECES, max_size=10).map("".join))
+def test_podwave_people(text: str) -> None:
+    got = [(p.name, p.role, p.about) for p in podwave._people(text, "host")]
+    assert got == _people_by_masking(text, "host")

@@ -157,13 +157,29 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text, escaped = strip_escapes(text)
     lines = text.split("\n")
-    if not text.isascii():
+    joined = ""  # the lines as one text, for the double-space search
+    ascii_page = text.isascii()
+    if ascii_page:
+        joined = "".join(lines)
+        printable = _ascii_printable(joined)
+    else:
         # Repaired in place; the lines as they were are kept only for the lossy check.
-        raw = lines[:] if "π" in text else lines
+        lossy = "π" in text  # the lead byte of an emoji, after a lossy ISO-8859-7 reading
+        raw = lines[:] if lossy else lines
+        # One pass: each line that is not ASCII is repaired, then tested for controls
+        # (the ASCII lines are tested together, as bytes).
+        ascii_lines: list[str] = []
+        printable = True
         for i, ln in enumerate(lines):
-            if not ln.isascii() and _MOJIBAKE_LEAD.search(ln):
-                lines[i] = fix_mojibake(ln)
-        if "π" in text:  # the lead byte of an emoji, after a lossy ISO-8859-7 reading
+            if ln.isascii():
+                ascii_lines.append(ln)
+                continue
+            if _MOJIBAKE_LEAD.search(ln):
+                ln = lines[i] = fix_mojibake(ln)
+            if printable and not ln.isprintable():
+                printable = False
+        printable = printable and _ascii_printable("".join(ascii_lines))
+        if lossy:  # (dropping remnants removes characters: no control comes of it)
             lines, dropped = drop_lossy_remnants(raw, lines)
             warnings.extend(
                 ParseWarning(
@@ -174,8 +190,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 for i in dropped
             )
     dirty_line = None
-    joined = "".join(lines)
-    if not (_ascii_printable(joined) if joined.isascii() else _printable(lines)):
+    if not printable:
         # Some line has a control, bidi, tab, non-breaking space or joiner in it.
         for i, line in enumerate(lines):
             if not line.isprintable():
@@ -183,6 +198,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 if removed and dirty_line is None:
                     dirty_line = i + 1
                 lines[i] = normalise_spaces(line)
+    if not (ascii_page and printable):
         joined = "".join(lines)
     if escaped or dirty_line is not None:
         warnings.append(
@@ -204,19 +220,6 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
 _DOUBLE_SPACE: Final = re.compile("  ")
 # The printable ASCII characters, as bytes.
 _PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
-
-
-def _printable(lines: list[str]) -> bool:
-    """Whether every line ``isprintable``: the ASCII lines together as bytes, which a
-    ``bytes.translate`` that deletes the printable ones leaves empty, and only the other
-    lines character by character."""
-    ascii_lines: list[str] = []
-    for line in lines:
-        if line.isascii():  # (a flag of the string: no scan)
-            ascii_lines.append(line)
-        elif not line.isprintable():
-            return False
-    return _ascii_printable("".join(ascii_lines))
 
 
 def _ascii_printable(text: str) -> bool:

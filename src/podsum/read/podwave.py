@@ -89,7 +89,6 @@ _PAREN: Final = re.compile(r"\([^()]*\)")
 # it lets the regex engine skip to them instead of trying every position.)
 _NAME_SEP: Final = re.compile(r"(?=[\s,;])(?:\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+)")
 _ABOUT: Final = re.compile(r"(.+?)\s*\((.+)\)")
-_HIDDEN: Final = re.compile(r"\x00(\d+)\x00")  # a parenthesis _people set aside
 _TIME: Final = b.TIME
 _RANGE_LINE: Final = re.compile(
     rf"(?:Timestamps?:\s*)?[\[(]?\s*({_TIME})\s*(?:[–—-]\s*({_TIME})\s*)?[\])]?", re.IGNORECASE
@@ -342,10 +341,30 @@ def _range(line: str) -> tuple[str, str | None] | None:
         return None  # the cheap tests: how a range line can open and end
     if not (last in "])" or last.isdecimal() or last.isspace()):
         return None
+    if first in "[(" and last in "])":  # ``[00:00–12:40]``, ``(04:12)``: no regex run
+        times = _bracketed_range(line[1:-1])
+        if times is not None:
+            return times
     m = _RANGE_LINE.fullmatch(line)
     if m is None or (line[0] not in "[(" and m.group(2) is None and not line[0].isalpha()):
         return None  # a bare time alone is a range line only in brackets
     return m.group(1), m.group(2)
+
+
+def _bracketed_range(inner: str) -> tuple[str, str | None] | None:
+    """The times between a range line's brackets, when they are one time or two with a
+    dash between (spaces around them); None for anything else (the regex decides)."""
+    for dash in "–—-":
+        a, found, b = inner.partition(dash)
+        if found:
+            start, end = a.strip(), b.strip()
+            if values.time_value(start) == values.NOT_A_TIME:
+                return None
+            if values.time_value(end) == values.NOT_A_TIME:
+                return None
+            return start, end
+    start = inner.strip()
+    return None if values.time_value(start) == values.NOT_A_TIME else (start, None)
 
 
 def _continues(prev: str, blank_between: bool) -> bool:
@@ -539,24 +558,25 @@ def _outside_parens(text: str, pos: int) -> bool:
 
 def _people(text: str, role: str) -> list[Person]:
     """``A (about), B and C`` -> people; commas inside parentheses stay in ``about``."""
-    kept: list[str] = []
-
-    def hide(m: re.Match[str]) -> str:
-        kept.append(m.group())
-        return f"\x00{len(kept) - 1}\x00"
-
-    masked = text.strip().rstrip(",;&").strip()
-    if "(" in masked:
-        masked = _PAREN.sub(hide, masked)
-    if masked.endswith(" and"):
-        masked = masked[:-4]
-    out: list[Person] = []
+    text = text.strip().rstrip(",;&").strip()
+    spans = [m.span() for m in _PAREN.finditer(text)] if "(" in text else []
+    if text.endswith(" and"):
+        text = text[:-4]
+    names = [text]
     # (A separator has a comma, semicolon, "&" or "and": a lone name is not searched.)
-    one = "," not in masked and ";" not in masked and "&" not in masked and "and" not in masked
-    for part in [masked] if one else _NAME_SEP.split(masked):
-        if "\x00" in part:
-            part = _HIDDEN.sub(lambda m: kept[int(m.group(1))], part)
-        person = _person(part, role)
+    if "," in text or ";" in text or "&" in text or "and" in text:
+        # Split at the separators between the parentheses (none is inside one).
+        names = [""]
+        at = 0
+        for a, b in [*spans, (len(text), len(text))]:
+            pieces = _NAME_SEP.split(text[at:a])
+            names[-1] += pieces[0]
+            names.extend(pieces[1:])
+            names[-1] += text[a:b]
+            at = b
+    out: list[Person] = []
+    for name in names:
+        person = _person(name, role)
         if person is not None:
             out.append(person)
     return out
