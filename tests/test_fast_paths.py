@@ -411,3 +411,16 @@ def _people_by_masking(text: str, role: str) -> list[tuple[str, str, str | None]
 def test_podwave_people(text: str) -> None:
     got = [(p.name, p.role, p.about) for p in podwave._people(text, "host")]
     assert got == _people_by_masking(text, "host")
+
+
+DATE_PIECES = st.sampled_from(
+    [*"0123456789١ ,.-:", "July", "Sept", "Feb", "Jul.", "Foo", "2025", "31", "29", "-02-"]
+)
+
+
+@SETTINGS
+@given(st.lists(DATE_PIECES, max_size=6).map("".join))
+def test_read_date(text: str) -> None:
+    # Whether the text is a date at all is read by the date's shape alone.
+    assert values.read_date(text)[0] is values.looks_like_date(text)
+    assert values.read_date(text)[1] == values.parse_date(text)

@@ -125,11 +125,12 @@ class _Meta:
     """What a meta line says. (Plain classes here and in the readers, not dataclasses:
     mypyc compiles their constructors, where a dataclass's ``__init__`` runs as Python.)"""
 
-    __slots__ = ("category", "duration", "published", "views")
+    __slots__ = ("category", "date", "duration", "published", "views")
 
     def __init__(self) -> None:
         self.category: str | None = None
-        self.published: str | None = None
+        self.published: str | None = None  # as written
+        self.date: str | None = None  # the ISO date, when it is a real one
         self.views: int | None = None
         self.duration: str | None = None
 
@@ -315,8 +316,8 @@ def _meta(text: str) -> _Meta | None:
     for cell, maybe_field in zip(cells, kinds, strict=True):
         if not maybe_field:
             unknown.append(cell)  # not a date, views or duration: skip their regexes
-        elif meta.published is None and values.looks_like_date(cell):
-            meta.published = cell  # validated later, with a warning if impossible
+        elif meta.published is None and (date := values.read_date(cell))[0]:
+            meta.published, meta.date = cell, date[1]  # impossible: a warning later
             known += 1
         elif meta.views is None and (v := values.parse_views(cell)) is not None:
             meta.views = v
@@ -448,6 +449,27 @@ def _doubled(text: str) -> str | None:
     return None
 
 
+# The ``10 days ago · 10 points`` line each related episode may end with, read for the
+# lines that need it: line index -> (age, points), or None for another line.
+_Ages = dict[int, tuple[str | None, int | None] | None]
+
+
+def _age_points(nb: list[Line], ages: _Ages, j: int) -> tuple[str | None, int | None] | None:
+    if j not in ages:
+        ages[j] = values.parse_age_points(nb[j][1])
+    return ages[j]
+
+
+def _starts_episode(nb: list[Line], is_duration: list[bool], ages: _Ages, j: int) -> bool:
+    """A related episode starts at line ``j``: its title, with its duration under it."""
+    return (
+        j + 1 < len(nb)
+        and is_duration[j + 1]
+        and not is_duration[j]
+        and _age_points(nb, ages, j) is None
+    )
+
+
 def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> list[Related]:
     """Episodes anchored on their duration line (title just above it)."""
     nb = [ln for ln in lines if ln[1]]
@@ -456,15 +478,9 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
     out: list[Related] = []
     k = 0
     is_duration = [values.looks_like_duration(t) for _, t in nb]
-    age_points = [values.parse_age_points(t) for _, t in nb]
-
-    def starts_episode(j: int) -> bool:
-        return (
-            j + 1 < len(nb) and is_duration[j + 1] and not is_duration[j] and age_points[j] is None
-        )
-
+    ages: _Ages = {}
     while k < len(nb):
-        if not starts_episode(k):
+        if not _starts_episode(nb, is_duration, ages, k):
             extra.append(nb[k])
             k += 1
             continue
@@ -482,8 +498,8 @@ def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> l
         if k < len(nb) and nb[k][1] == raw_title:
             k += 1
         desc: list[Line] = []
-        while k < len(nb) and not starts_episode(k):
-            ap = age_points[k]
+        while k < len(nb) and not _starts_episode(nb, is_duration, ages, k):
+            ap = _age_points(nb, ages, k)
             if ap is not None:
                 r.age, r.points = ap
                 k += 1
@@ -511,7 +527,7 @@ def _apply_meta(summary: Summary, meta: _Meta, lineno: int, warnings: list[Parse
     summary.category = meta.category
     summary.duration = meta.duration
     if meta.published is not None:
-        summary.published = values.parse_date(meta.published)
+        summary.published = meta.date
         if summary.published is None:
             warnings.append(
                 ParseWarning("invalid-date", f"{meta.published!r} is not a real date", lineno)

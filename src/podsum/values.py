@@ -94,8 +94,14 @@ def _is_real_date(year: int, month: int, day: int) -> bool:
 
 def parse_date(text: str) -> str | None:
     """``July 31, 2025``, ``Jul 31, 2025`` or ``2025-07-31`` -> ``2025-07-31``."""
+    return read_date(text)[1]
+
+
+def read_date(text: str) -> tuple[bool, str | None]:
+    """(whether ``text`` is written as a date, as ``looks_like_date`` says; its ISO date
+    when it is a real one, as ``parse_date`` gives it), read in one match."""
     if not _may_be_date(text):
-        return None
+        return False, None
     m = _DATE_WORDS.fullmatch(text)
     try:
         if m:
@@ -105,22 +111,22 @@ def parse_date(text: str) -> str | None:
             name, day, year = m.groups()  # (one call for the three groups)
             month = _MONTHS.get(name.lower())
             if month is None:
-                return None
+                return False, None
             if text.isascii():  # the ISO date from the digits as written, once checked
                 if not _is_real_date(_ascii_int(year), month, _ascii_int(day)):
-                    return None
-                return f"{year}-{_TWO_DIGITS[month]}-{day if len(day) == 2 else '0' + day}"
-            return _dt.date(int(year), month, int(day)).isoformat()
+                    return True, None
+                return True, f"{year}-{_TWO_DIGITS[month]}-{day if len(day) == 2 else '0' + day}"
+            return True, _dt.date(int(year), month, int(day)).isoformat()
         m = _DATE_ISO.fullmatch(text)
         if m:
             year, month_digits, day = m.groups()
             if text.isascii():  # already the ISO date, once checked
                 real = _is_real_date(_ascii_int(year), _ascii_int(month_digits), _ascii_int(day))
-                return text if real else None
-            return _dt.date(int(year), int(month_digits), int(day)).isoformat()
+                return True, text if real else None
+            return True, _dt.date(int(year), int(month_digits), int(day)).isoformat()
     except ValueError:
-        return None
-    return None
+        return True, None
+    return False, None
 
 
 def parse_views(text: str) -> int | None:
