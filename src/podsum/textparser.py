@@ -305,7 +305,11 @@ def _meta(text: str) -> _Meta | None:
     """Read ``| Podcasts | July 31, 2025 | 54.9 Thousand views | 1:04:21``."""
     if "|" not in text:
         return None
-    cells = [c for c in (c.strip() for c in text.split("|")) if c]
+    cells: list[str] = []
+    for cell in text.split("|"):
+        cell = cell.strip()
+        if cell:
+            cells.append(cell)
     kinds = [_fieldish(c) for c in cells]
     fieldish = kinds.count(True)
     if len(cells) - fieldish > 1 or fieldish < (1 if text[0] == "|" else 2):
@@ -643,13 +647,13 @@ def parse_lines(
     anchor = meta_at if meta_at is not None else markers[0][0]
     title_at: int | None = None
     for i in range(anchor - 1, -1, -1):
-        if lines[i][1]:
+        if cleaned[i]:
             title_at = i
             break
     head_end = anchor
     if title_at is not None:
         extra.extend(ln for ln in lines[:title_at] if ln[1])
-        title, show = values.split_title(lines[title_at][1])
+        title, show = values.split_title(cleaned[title_at])
     else:
         title, show = "", None
         warnings.append(
@@ -658,7 +662,7 @@ def parse_lines(
     summary = Summary(title=title, show=show, source=source)
 
     if meta is not None and meta_at is not None:
-        _apply_meta(summary, meta, lines[meta_at][0], warnings)
+        _apply_meta(summary, meta, first_lineno + meta_at, warnings)
         head_end = meta_at + 1
 
     # Lines between the head and the first marker belong to no block.
@@ -667,7 +671,7 @@ def parse_lines(
 
     for n, (at, marker) in enumerate(markers):
         end = markers[n + 1][0] if n + 1 < len(markers) else len(lines)
-        marker_line = lines[at]
+        marker_line = (first_lineno + at, cleaned[at])
         body = lines[at + 1 : end]
         if marker.section is not None:
             emoji, stitle, declared = marker.section
@@ -709,12 +713,12 @@ def parse_lines(
 
 
 def _has_blank(lines: list[str], start: int, stop: int) -> bool:
-    """A blank line in ``lines[start:stop]`` (searched in place: no copy of the lines)."""
-    try:
-        lines.index("", start, stop)
-    except ValueError:
-        return False
-    return True
+    """A blank line in ``lines[start:stop]`` (searched in place: no copy of the lines,
+    and no ``ValueError`` raised when there is none, as ``list.index`` would)."""
+    for i in range(start, stop):
+        if not lines[i]:
+            return True
+    return False
 
 
 def _first_nonblank(lines: Sequence[str]) -> int:
