@@ -619,7 +619,7 @@ def page_starts(cleaned: list[str], found: Scan) -> list[int]:
 
 
 def _is_title(line: str) -> bool:
-    return " | " in line and values.split_title(line)[1] is not None
+    return "|" in line and " | " in line and values.split_title(line)[1] is not None
 
 
 def parse_lines(
@@ -715,10 +715,7 @@ def parse_lines(
 def _has_blank(lines: list[str], start: int, stop: int) -> bool:
     """A blank line in ``lines[start:stop]`` (searched in place: no copy of the lines,
     and no ``ValueError`` raised when there is none, as ``list.index`` would)."""
-    for i in range(start, stop):
-        if not lines[i]:
-            return True
-    return False
+    return any(not lines[i] for i in range(start, stop))
 
 
 def _first_nonblank(lines: Sequence[str]) -> int:

@@ -255,7 +255,7 @@ class _Head:
                 break
         above = self.meta_at if self.meta_at is not None else hi
         rows = [(i, lines[i]) for i in range(lo, above) if lines[i]]
-        piped = [i for i, t in rows if " | " in t]
+        piped = [i for i, t in rows if "|" in t and " | " in t]
         if piped:
             self.title_at = piped[-1]
         else:

@@ -47,7 +47,7 @@ def _meta(line: str) -> tuple[str | None, str, str | None, str | None] | None:
     The breadcrumb glued before it (``Home Show NotesShow · …``) is split off: the show
     written twice tells where.
     """
-    if " · " not in line or len(line) > 300:
+    if "·" not in line or " · " not in line or len(line) > 300:
         return None
     parts = [p.strip() for p in line.split(" · ")]
     show, rest = parts[0], parts[1:]

@@ -186,9 +186,11 @@ def parse(page: Page) -> Summary:
 
 def _headings(lines: list[str]) -> Iterator[tuple[int, _Heading]]:
     for i, line in enumerate(lines):
+        if ":" not in line:  # both forms have one (a one-character search: the fastest)
+            continue
         if _SUMMARY_PREFIX in line:
             head = _summary_heading(line)
-        elif ":" in line and ('"' in line or "“" in line) and b.strip_bullet(line) is None:
+        elif ('"' in line or "“" in line) and b.strip_bullet(line) is None:
             head = _show_heading(line)
             if head is not None and not (_LABEL.match(head.after) or _followed_by_meta(lines, i)):
                 head = None

@@ -137,7 +137,7 @@ def page_starts(page: Page) -> list[int]:
     for i, line in enumerate(lines):
         if _head_at(lines, i):
             start = i
-        elif " | " in line and line[-1:].isdigit() and _TITLE_LINE.fullmatch(line):
+        elif line[-1:].isdigit() and "|" in line and " | " in line and _TITLE_LINE.fullmatch(line):
             prev = _blocks.prev_nonblank(lines, i)
             if prev is not None and _head_at(lines, prev):
                 continue

@@ -105,7 +105,7 @@ def page_starts(page: Page) -> list[int]:
             if not _is_site_chrome(prev):
                 starts.append(i)
                 chrome_open = True
-        elif " • " in line and _meta(line) is not None:
+        elif "•" in line and " • " in line and _meta(line) is not None:
             if not chrome_open:
                 starts.append(_title_before(page.lines, i))
             chrome_open = False
@@ -204,7 +204,7 @@ def _find_head(lines: list[str]) -> _Head | None:
         if line in _OVERVIEW or line.startswith(_DEEP_DIVE):
             stop = i
             break
-        if meta is None and " • " in line and (meta := _meta(line)) is not None:
+        if meta is None and "•" in line and " • " in line and (meta := _meta(line)) is not None:
             meta_at = i
             t = _title_before(lines, i)
             chrome, title = _split_thumbnail(lines[t])
