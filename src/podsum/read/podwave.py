@@ -565,13 +565,15 @@ def _people(text: str, role: str) -> list[Person]:
     if text.endswith(" and"):
         text = text[:-4]
     names = [text]
-    # (A separator has a comma, semicolon, "&" or "and": a lone name is not searched.)
-    if "," in text or ";" in text or "&" in text or "and" in text:
-        # Split at the separators between the parentheses (none is inside one).
+    if not spans:
+        if _may_separate(text):
+            names = _NAME_SEP.split(text)
+    else:  # split at the separators between the parentheses (none is inside one)
         names = [""]
         at = 0
         for a, b in [*spans, (len(text), len(text))]:
-            pieces = _NAME_SEP.split(text[at:a])
+            between = text[at:a]
+            pieces = _NAME_SEP.split(between) if _may_separate(between) else [between]
             names[-1] += pieces[0]
             names.extend(pieces[1:])
             names[-1] += text[a:b]
@@ -582,6 +584,11 @@ def _people(text: str, role: str) -> list[Person]:
         if person is not None:
             out.append(person)
     return out
+
+
+def _may_separate(text: str) -> bool:
+    """A separator has a comma, semicolon, "&" or "and": text without is not searched."""
+    return "," in text or ";" in text or "&" in text or "and" in text
 
 
 def _person(text: str, role: str, *, dash_about: bool = False) -> Person | None:
