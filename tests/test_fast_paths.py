@@ -269,7 +269,35 @@ def test_either_code_page_is_searched_for(text: str) -> None:
     """A line without what both mojibake patterns need is searched for neither."""
     if repair._SUSPECT_EITHER.search(text) is None:
         assert repair._SUSPECT_1252.search(text) is None
-        assert repair._SUSPECT_1253.search(text) is None
+        assert repair._SEQUENCE_1253.search(text) is None
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(PIECES, st.text(max_size=3).map(_read_as_1252), st.sampled_from(["Ã ", "Â "])),
+        max_size=8,
+    ).map("".join)
+)
+def test_windows_1253_runs_need_a_sequence(text: str) -> None:
+    """A line in which windows-1253 shows no whole UTF-8 sequence has no run to decode."""
+    lossy = _read_as_1253(text, lossy=True)  # the bytes 0x80-0x9F lost
+    for line in (text, _read_as_1253(text), _read_as_1253(text)[1:], lossy, lossy[1:]):
+        if repair._SEQUENCE_1253.search(line) is None:
+            assert repair.fix_cp1253(line) == line
+
+
+_HIGH_1253 = repair._byte_chars(("cp1253", "cp1252"), 0x80, 0xFF)
+
+
+def _read_as_1253(text: str, lossy: bool = False) -> str:
+    """``text``'s UTF-8 bytes read as windows-1253, 1252 where 1253 has no character
+    (``lossy``: the bytes 0x80-0x9F dropped, as pages of lossy mojibake do)."""
+    return "".join(
+        chr(b) if b < 0x80 else _HIGH_1253[b - 0x80]
+        for b in text.encode("utf-8")
+        if not (lossy and 0x80 <= b <= 0x9F)
+    )
 
 
 @SETTINGS

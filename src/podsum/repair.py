@@ -81,7 +81,17 @@ def _pair_pattern(leads: str, conts: str, space_after: str = "") -> re.Pattern[s
 # windows-1252, and "Ã " / "Â " for the 0xA0 that copy-paste turns into a space
 # ("Ã la carte" was "à la carte").
 _SUSPECT_1252 = _pair_pattern(*_PAIRS_1252, "\u00c2\u00c3")
-_SUSPECT_1253 = _pair_pattern(*_PAIRS_1253)
+# A whole UTF-8 sequence as windows-1253 shows it: a lead with as many continuations as
+# it takes. A run decodes only when it holds one, so a line without one is left as it is
+# without trying its runs (lossy mojibake, whose lost bytes break every sequence, has
+# leads and continuations but none of these).
+_CONT_1253 = re.escape(_PAIRS_1253[1])
+_SEQUENCE_1253 = re.compile(
+    f"(?=[{re.escape(_PAIRS_1253[0])}])"
+    f"(?:[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xC2, 0xDF))}][{_CONT_1253}]"
+    f"|[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xE0, 0xEF))}][{_CONT_1253}]{{2}}"
+    f"|[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xF0, 0xF4))}][{_CONT_1253}]{{3}})"
+)
 # What a line either finds anything in has: a lead of either code page followed by a
 # continuation of either, or a space. One search first, as most lines that are not
 # ASCII have accented letters, quotes or emoji, and no mojibake.
@@ -200,7 +210,7 @@ def fix_mojibake(line: str) -> str:
         fixed = fix_lossy(line)
         if fixed == line:
             break
-        line = fix_cp1253(fixed) if _SUSPECT_1253.search(fixed) else fixed
+        line = fix_cp1253(fixed) if _SEQUENCE_1253.search(fixed) else fixed
     return line
 
 
@@ -220,7 +230,7 @@ def _fix_code_pages(line: str) -> str:
                 break
         if suspect:
             line = _ftfy_fix()(line)
-    if _SUSPECT_1253.search(line):
+    if _SEQUENCE_1253.search(line):
         line = fix_cp1253(line)
     return line
 

@@ -332,10 +332,11 @@ def parse_age_points(text: str) -> tuple[str | None, int | None] | None:
         return None
     if not text[-9:].lower().endswith(("ago", "point", "points", "today", "yesterday", "now")):
         return None
-    parts = [p.strip() for p in _AGE_POINTS_SEP.split(text)]
     age: str | None = None
     points: int | None = None
-    for part in parts:
+    part: str  # (typed: a regex split's pieces are ``str | Any`` to mypy)
+    for part in _AGE_POINTS_SEP.split(text):
+        part = part.strip()
         if age is None and _AGE.fullmatch(part):
             age = part
         elif points is None and (m := _POINTS.fullmatch(part)):
