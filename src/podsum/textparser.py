@@ -44,6 +44,7 @@ _BOTTOM: Final = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
 _MORE_FROM: Final = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
 _VIEW_ALL: Final = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
 _YEAR: Final = re.compile(r"\d{4}")
+_DIGIT: Final = re.compile(r"\d")
 
 
 def _fieldish(cell: str) -> bool:
@@ -303,8 +304,8 @@ def _section_header(text: str) -> tuple[str | None, str, int] | None:
 
 def _meta(text: str) -> _Meta | None:
     """Read ``| Podcasts | July 31, 2025 | 54.9 Thousand views | 1:04:21``."""
-    if "|" not in text:
-        return None
+    if "|" not in text or _DIGIT.search(text) is None:
+        return None  # every value a meta line must have (date, views, duration) has a digit
     cells: list[str] = []
     for cell in text.split("|"):
         cell = cell.strip()
