@@ -43,17 +43,19 @@ _TLDR: Final = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
 _BOTTOM: Final = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
 _MORE_FROM: Final = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
 _VIEW_ALL: Final = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
-_YEAR: Final = re.compile(r"\d{4}")
 _DIGIT: Final = re.compile(r"\d")
 
 
 def _fieldish(cell: str) -> bool:
     """Whether a meta-line cell may be a date, views or duration: it has a clock time's
-    colon, the word "view", or a year. Substring tests first: a title's cells fail them
-    at C speed without a regex."""
+    colon, the word "view", or a year where a date has one (``July 31, 2025`` ends with
+    it, ``2025-07-31`` opens with it). String tests only: a title's cells fail them at C
+    speed, and a cell that passes is read by the value regexes anyway."""
     if ":" in cell or "iew" in cell or "IEW" in cell:
         return True
-    return ("," in cell or "-" in cell) and _YEAR.search(cell) is not None
+    if "," in cell and cell[-4:].isdecimal():
+        return True
+    return "-" in cell and cell[:4].isdecimal()
 
 
 _ENDS: Final = ".!?…。！？"
