@@ -373,6 +373,8 @@ def _is_emoji_char(ch: str) -> bool:
 
 def split_emoji(text: str) -> tuple[str | None, str]:
     """Split a leading emoji (any multi-codepoint sequence) off a header."""
+    if text and ord(text[0]) < 128 and text[0] not in "#*0123456789":
+        return None, text  # no ASCII character but a keycap's base opens an emoji
     i = 0
     n = len(text)
     while i < n:
