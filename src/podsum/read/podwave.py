@@ -418,8 +418,8 @@ class _Reader:
         for i, line in body:
             if not line:
                 continue
-            if _LABEL.search(line):
-                self.meta_line(i, line)
+            if (first := _LABEL.search(line)) is not None:
+                self.meta_line(i, line, first)
                 continue
             bullet = b.strip_bullet(line)
             if self.people_role is not None and bullet is not None:
@@ -433,8 +433,15 @@ class _Reader:
                 self.people_role = None
                 self.extra_at(i, line)
 
-    def meta_line(self, i: int, line: str) -> None:
-        marks = [m for m in _LABEL.finditer(line) if _outside_parens(line, m.start())]
+    def meta_line(self, i: int, line: str, first: re.Match[str] | None = None) -> None:
+        """Read a line of labels (``first``: the first label, when it has been found)."""
+        first = first or _LABEL.search(line)
+        if first is None:
+            marks = []
+        elif ":" in line[first.end() :]:  # another label may follow (each has a colon)
+            marks = [m for m in _LABEL.finditer(line) if _outside_parens(line, m.start())]
+        else:
+            marks = [first] if _outside_parens(line, first.start()) else []
         if not marks:
             self.extra_at(i, line)
             return
