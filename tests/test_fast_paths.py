@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sys
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from podsum import repair, textparser, values
@@ -140,6 +140,13 @@ def test_trailing_times(text: str) -> None:
 
 @SETTINGS
 @given(st.lists(st.sampled_from([*"0123456789:١²a "]), max_size=10).map("".join))
+@example("12:34")
+@example("99:99")
+@example("00:03:10")
+@example("12:60:00")
+@example("1٢:34")
+@example("12:3a")
+@example("12:34:5٢")
 def test_time_value(text: str) -> None:
     shaped = re.fullmatch(T, text) is not None
     seconds = values.parse_timestamp(text)

@@ -220,6 +220,16 @@ def time_value(text: str) -> int:
     n = len(text)
     if n > 9 or n < 4:
         return NOT_A_TIME
+    # ``MM:SS`` and ``HH:MM:SS``, as most pages write them, read at their fixed places
+    # (a character that is no ASCII digit sends the text on to the general reading).
+    if n == 5 and text[2] == ":":
+        a, b = _two_digits(text, 0), _two_digits(text, 3)
+        if a >= 0 and b >= 0:
+            return a * 60 + b if b <= 59 else NO_SECONDS
+    elif n == 8 and text[2] == ":" and text[5] == ":":
+        a, b, c = _two_digits(text, 0), _two_digits(text, 3), _two_digits(text, 6)
+        if a >= 0 and b >= 0 and c >= 0:
+            return a * 3600 + b * 60 + c if b <= 59 and c <= 59 else NO_SECONDS
     if not text.isascii():
         parts = text.split(":")
         if not 2 <= len(parts) <= 3 or not 1 <= len(parts[0]) <= 3:
@@ -251,6 +261,12 @@ def time_value(text: str) -> int:
     if colons == 1:  # minutes:seconds, minutes of one or two digits
         return a * 60 + b if na <= 2 and b <= 59 else NO_SECONDS
     return a * 3600 + b * 60 + c if b <= 59 and c <= 59 else NO_SECONDS
+
+
+def _two_digits(text: str, i: int) -> int:
+    """The number the two ASCII digits at ``text[i]`` write, or -1."""
+    hi, lo = ord(text[i]) - 48, ord(text[i + 1]) - 48
+    return hi * 10 + lo if 0 <= hi <= 9 and 0 <= lo <= 9 else -1
 
 
 def _ascii_int(digits: str) -> int:
