@@ -314,14 +314,14 @@ def _meta(text: str) -> _Meta | None:
         if cell:
             cells.append(cell)
     kinds = [_fieldish(c) for c in cells]
-    fieldish = kinds.count(True)
+    fieldish = sum(1 for k in kinds if k)
     if len(cells) - fieldish > 1 or fieldish < (1 if text[0] == "|" else 2):
         return None  # a title with pipes in it, not a meta line: no regex run
     meta = _Meta()
     known = 0
     unknown: list[str] = []
-    for cell, maybe_field in zip(cells, kinds, strict=True):
-        if not maybe_field:
+    for k, cell in enumerate(cells):
+        if not kinds[k]:
             unknown.append(cell)  # not a date, views or duration: skip their regexes
         elif meta.published is None and (date := values.read_date(cell))[0]:
             meta.published, meta.date = cell, date[1]  # impossible: a warning later
