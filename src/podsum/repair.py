@@ -194,8 +194,11 @@ def _ftfy_fix() -> Any:
     return lambda s: ftfy.fix_text(s, config)
 
 
-def fix_mojibake(line: str) -> str:
-    """Restore what the author wrote; correct text comes back unchanged."""
+def fix_mojibake(line: str, lossy_memo: dict[str, str] | None = None) -> str:
+    """Restore what the author wrote; correct text comes back unchanged.
+
+    ``lossy_memo`` (a page's) keeps each ``fix_lossy`` reading made: line -> result, for
+    ``drop_lossy_remnants`` to look up rather than read the line again."""
     if line.isascii():
         return line
     # (One search for either code page's mojibake first: most lines that are not ASCII
@@ -208,6 +211,8 @@ def fix_mojibake(line: str) -> str:
         if _LOSSY_LEAD not in line:
             break
         fixed = fix_lossy(line)
+        if lossy_memo is not None:
+            lossy_memo[line] = fixed
         if fixed == line:
             break
         line = fix_cp1253(fixed) if _SEQUENCE_1253.search(fixed) else fixed
@@ -349,10 +354,13 @@ def fix_lossy(line: str) -> str:
     return _LOSSY_FLAGS.sub(_lossy_flags, line)
 
 
-def drop_lossy_remnants(raw: list[str], fixed: list[str]) -> tuple[list[str], list[int]]:
+def drop_lossy_remnants(
+    raw: list[str], fixed: list[str], lossy_memo: dict[str, str] | None = None
+) -> tuple[list[str], list[int]]:
     """Remove undetermined lossy remnants leading a line, on a page that has them.
 
-    ``raw`` are the lines before repair, ``fixed`` the same lines after ``fix_mojibake``.
+    ``raw`` are the lines before repair, ``fixed`` the same lines after ``fix_mojibake``
+    (``lossy_memo``: the ``fix_lossy`` readings it made, if it kept them).
     Returns the lines and the indexes of those changed (each one an emoji lost). The page
     must show the damage: an emoji or flag rebuilt, an apostrophe lost inside a word, or
     two section headers led by remnants; otherwise a "π" leading a line is left alone.
@@ -362,7 +370,7 @@ def drop_lossy_remnants(raw: list[str], fixed: list[str]) -> tuple[list[str], li
         m = _LEADING_REMNANTS.match(line) if _LOSSY_LEAD in line else None
         if m is not None and _LOSSY_LEAD in m.group(1):
             leading[i] = m
-    if not leading or not _page_is_lossy(raw, fixed, leading):
+    if not leading or not _page_is_lossy(raw, fixed, leading, lossy_memo or {}):
         return fixed, []
     out = list(fixed)
     for i, m in leading.items():
@@ -371,10 +379,15 @@ def drop_lossy_remnants(raw: list[str], fixed: list[str]) -> tuple[list[str], li
     return out, list(leading)
 
 
-def _page_is_lossy(raw: list[str], fixed: list[str], leading: dict[int, re.Match[str]]) -> bool:
-    for before, after in zip(raw, fixed, strict=True):
-        if _LOSSY_LEAD in before and fix_lossy(before) != before:
-            return True
+def _page_is_lossy(
+    raw: list[str], fixed: list[str], leading: dict[int, re.Match[str]], memo: dict[str, str]
+) -> bool:
+    for k, before in enumerate(raw):
+        if _LOSSY_LEAD in before:
+            rebuilt = memo.get(before)
+            if (fix_lossy(before) if rebuilt is None else rebuilt) != before:
+                return True
+        after = fixed[k]
         if "β" in after and _LOST_APOSTROPHE.search(after):
             return True
     return sum(1 for i in leading if _SECTION_HEADER_END.search(fixed[i])) >= 2

@@ -170,6 +170,7 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
         # Repaired in place; the lines as they were are kept only for the lossy check.
         lossy = "π" in text  # the lead byte of an emoji, after a lossy ISO-8859-7 reading
         raw = lines[:] if lossy else lines
+        memo: dict[str, str] | None = {} if lossy else None  # fix_lossy's readings
         # One pass: each line that is not ASCII is repaired, then tested for controls
         # (the ASCII lines are tested together, as bytes).
         ascii_lines: list[str] = []
@@ -179,12 +180,12 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
                 ascii_lines.append(ln)
                 continue
             if _MOJIBAKE_LEAD.search(ln):
-                ln = lines[i] = fix_mojibake(ln)
+                ln = lines[i] = fix_mojibake(ln, memo)
             if printable and not ln.isprintable():
                 printable = False
         printable = printable and _ascii_printable("".join(ascii_lines))
         if lossy:  # (dropping remnants removes characters: no control comes of it)
-            lines, dropped = drop_lossy_remnants(raw, lines)
+            lines, dropped = drop_lossy_remnants(raw, lines, memo)
             warnings.extend(
                 ParseWarning(
                     "mojibake-unrepaired",
