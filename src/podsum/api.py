@@ -42,7 +42,8 @@ def _detect(text: str) -> tuple[str, tuple[dict[str, Any], str] | None]:
         split = split_front_matter(text)
         if split is not None:
             return "markdown", split
-    if _HTML_START.match(text[:4096]):
+    # (HTML opens with "<", after spaces: a tag, or a comment before one.)
+    if head == "<" and _HTML_START.match(text[:4096]):
         return "html", None
     return "text", None
 

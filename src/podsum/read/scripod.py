@@ -117,7 +117,10 @@ def _find_headers(page: Page, start: int, end: int | None) -> list[_Header]:
     found = []
     for d in range(start, stop):
         line = lines[d]
-        if line and line[0].isalpha() and len(line) < 200 and line[:3].lower() in _MONTH3:
+        # (A month's name opens with one of these letters: one test rules out most lines.)
+        if not line or line[0] not in "JFMASONDjfmasond":
+            continue
+        if len(line) < 200 and line[:3].lower() in _MONTH3:
             h = _header_at(lines, d, start, stop)
             if h is not None:
                 found.append(h)
