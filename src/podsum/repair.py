@@ -85,13 +85,19 @@ _SUSPECT_1252 = _pair_pattern(*_PAIRS_1252, "\u00c2\u00c3")
 # it takes. A run decodes only when it holds one, so a line without one is left as it is
 # without trying its runs (lossy mojibake, whose lost bytes break every sequence, has
 # leads and continuations but none of these).
-_CONT_1253 = re.escape(_PAIRS_1253[1])
-_SEQUENCE_1253 = re.compile(
-    f"(?=[{re.escape(_PAIRS_1253[0])}])"
-    f"(?:[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xC2, 0xDF))}][{_CONT_1253}]"
-    f"|[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xE0, 0xEF))}][{_CONT_1253}]{{2}}"
-    f"|[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xF0, 0xF4))}][{_CONT_1253}]{{3}})"
-)
+# (Compiled when a line first needs it, as are the run decoders and the lossy tables
+# below: a page without mojibake never does, and every command starts sooner.)
+@lru_cache(maxsize=1)
+def _sequence_1253() -> re.Pattern[str]:
+    cont = re.escape(_PAIRS_1253[1])
+    return re.compile(
+        f"(?=[{re.escape(_PAIRS_1253[0])}])"
+        f"(?:[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xC2, 0xDF))}][{cont}]"
+        f"|[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xE0, 0xEF))}][{cont}]{{2}}"
+        f"|[{re.escape(_byte_chars(('cp1253', 'cp1252'), 0xF0, 0xF4))}][{cont}]{{3}})"
+    )
+
+
 # What a line either finds anything in has: a lead of either code page followed by a
 # continuation of either, or a space. One search first, as most lines that are not
 # ASCII have accented letters, quotes or emoji, and no mojibake.
@@ -138,9 +144,16 @@ class _RunDecoder:
     """
 
     def __init__(self, codecs: tuple[str, ...]) -> None:
-        chars = _byte_chars(codecs, 0x80, 0xFF)
-        self._run = re.compile("[" + re.escape(chars) + "]{2,}")
-        self._latin1 = {ord(c): 0x80 + i for i, c in enumerate(chars)}  # then "latin-1"
+        self._codecs = codecs
+        self._run: re.Pattern[str] | None = None  # compiled on first use
+        self._latin1: dict[int, int] = {}
+
+    def _runs(self) -> re.Pattern[str]:
+        if self._run is None:
+            chars = _byte_chars(self._codecs, 0x80, 0xFF)
+            self._run = re.compile("[" + re.escape(chars) + "]{2,}")
+            self._latin1 = {ord(c): 0x80 + i for i, c in enumerate(chars)}  # then "latin-1"
+        return self._run
 
     def _fix(self, m: re.Match[str]) -> str:
         run = m.group()
@@ -150,7 +163,7 @@ class _RunDecoder:
             return run
 
     def __call__(self, line: str) -> str:
-        return self._run.sub(self._fix, line)
+        return self._runs().sub(self._fix, line)
 
 
 # The common kind: windows-1252 (what ftfy handles; this is its fast path).
@@ -215,7 +228,7 @@ def fix_mojibake(line: str, lossy_memo: dict[str, str] | None = None) -> str:
             lossy_memo[line] = fixed
         if fixed == line:
             break
-        line = fix_cp1253(fixed) if _SEQUENCE_1253.search(fixed) else fixed
+        line = fix_cp1253(fixed) if _sequence_1253().search(fixed) else fixed
     return line
 
 
@@ -235,7 +248,7 @@ def _fix_code_pages(line: str) -> str:
                 break
         if suspect:
             line = _ftfy_fix()(line)
-    if _SEQUENCE_1253.search(line):
+    if _sequence_1253().search(line):
         line = fix_cp1253(line)
     return line
 
@@ -267,18 +280,6 @@ def _iso8859_7(lo: int, hi: int) -> dict[str, int]:
     return out
 
 
-_CONT_BYTE = _iso8859_7(0xA0, 0xBF)  # continuation bytes that survive
-_CONT = re.escape("".join(_CONT_BYTE))
-_RI = re.escape("".join(c for c, b in _CONT_BYTE.items() if b >= 0xA6))  # A..Z
-_LOSSY_EMOJI = re.compile(f"π([{_CONT}])([{_CONT}])")
-# A whole run of regional-indicator remnants standing alone (no word character glued to
-# it), of at most eight flags: a longer run is not flags, and is left as it is.
-_LOSSY_FLAGS = re.compile(f"(?<!\\w)(?<!π[{_RI}])(?:π[{_RI}]){{2,16}}(?!π[{_RI}])(?![^\\Wπ])")
-# The start of a line made of emoji and remnants, then the text after it.
-_LEADING_REMNANTS = re.compile(
-    f"[ \t]*((?:π[{_CONT}]{{0,2}}|[\U0001f000-\U0001ffff\u200d\ufe0f])+)\\s+(?=\\S)"
-)
-_REMNANT = re.compile(f"π[{_CONT}]{{0,2}}")
 _SECTION_HEADER_END = re.compile(r"\s\d{1,6} insights?\s*$", re.IGNORECASE)
 # A curly apostrophe (E2 80 99) loses both trailing bytes and leaves "β": "Societyβs".
 _LOST_APOSTROPHE = re.compile("[A-Za-z]β[a-z]")
@@ -306,23 +307,48 @@ def _emoji_of(b3: int, b4: int) -> str | None:
     return None
 
 
-# What each remnant stands for, worked out once: "π§\xa0" -> 🧠, "π³π΄" -> 🇳🇴.
-_EMOJI_OF = {
-    f"π{c3}{c4}": e
-    for c3, b3 in _CONT_BYTE.items()
-    for c4, b4 in _CONT_BYTE.items()
-    if (e := _emoji_of(b3, b4)) is not None
-}
-_RI_CHAR = {chr(ord("A") + b - 0xA6): c for c, b in _CONT_BYTE.items() if b >= 0xA6}
-_FLAG_OF = {
-    "".join(f"π{_RI_CHAR[c]}" for c in code): "".join(chr(0x1F1E6 + ord(c) - 65) for c in code)
-    for code in _REGIONS
-    if all(c in _RI_CHAR for c in code)
-}
+class _LossyTables:
+    """The patterns and tables lossy mojibake is read with (built on a page's first "π")."""
+
+    def __init__(self) -> None:
+        cont_byte = _iso8859_7(0xA0, 0xBF)  # continuation bytes that survive
+        cont = re.escape("".join(cont_byte))
+        ri = re.escape("".join(c for c, b in cont_byte.items() if b >= 0xA6))  # A..Z
+        self.emoji = re.compile(f"π([{cont}])([{cont}])")
+        # A whole run of regional-indicator remnants standing alone (no word character
+        # glued to it), of at most eight flags: a longer run is not flags, and is left.
+        self.flags = re.compile(
+            f"(?<!\\w)(?<!π[{ri}])(?:π[{ri}]){{2,16}}(?!π[{ri}])(?![^\\Wπ])"
+        )
+        # The start of a line made of emoji and remnants, then the text after it.
+        self.leading = re.compile(
+            f"[ \t]*((?:π[{cont}]{{0,2}}|[\U0001f000-\U0001ffff\u200d\ufe0f])+)\\s+(?=\\S)"
+        )
+        self.remnant = re.compile(f"π[{cont}]{{0,2}}")
+        # What each remnant stands for, worked out once: "π§\xa0" -> 🧠, "π³π΄" -> 🇳🇴.
+        self.emoji_of = {
+            f"π{c3}{c4}": e
+            for c3, b3 in cont_byte.items()
+            for c4, b4 in cont_byte.items()
+            if (e := _emoji_of(b3, b4)) is not None
+        }
+        ri_char = {chr(ord("A") + b - 0xA6): c for c, b in cont_byte.items() if b >= 0xA6}
+        self.flag_of = {
+            "".join(f"π{ri_char[c]}" for c in code): "".join(
+                chr(0x1F1E6 + ord(c) - 65) for c in code
+            )
+            for code in _REGIONS
+            if all(c in ri_char for c in code)
+        }
+
+
+@lru_cache(maxsize=1)
+def _lossy() -> _LossyTables:
+    return _LossyTables()
 
 
 def _lossy_emoji(m: re.Match[str]) -> str:
-    return _EMOJI_OF.get(m.group(), m.group())
+    return _lossy().emoji_of.get(m.group(), m.group())
 
 
 def _lossy_flags(m: re.Match[str]) -> str:
@@ -330,11 +356,11 @@ def _lossy_flags(m: re.Match[str]) -> str:
     (its first remnant, then the next pair is tried one remnant on)."""
     run = m.group()
     if len(run) == 4:
-        return _FLAG_OF.get(run, run)
+        return _lossy().flag_of.get(run, run)
     out = []
     i = 0
     while i < len(run):
-        flag = _FLAG_OF.get(run[i : i + 4])
+        flag = _lossy().flag_of.get(run[i : i + 4])
         if flag is not None:
             out.append(flag)
             i += 4
@@ -348,10 +374,11 @@ def fix_lossy(line: str) -> str:
     """Rebuild the emoji that lossy ISO-8859-7 mojibake still determines."""
     if _LOSSY_LEAD not in line:
         return line
-    line = _LOSSY_EMOJI.sub(_lossy_emoji, line)
+    tables = _lossy()
+    line = tables.emoji.sub(_lossy_emoji, line)
     if line.count(_LOSSY_LEAD) < 2:
         return line  # a flag is two remnants: no run of them here
-    return _LOSSY_FLAGS.sub(_lossy_flags, line)
+    return tables.flags.sub(_lossy_flags, line)
 
 
 def drop_lossy_remnants(
@@ -367,14 +394,14 @@ def drop_lossy_remnants(
     """
     leading: dict[int, re.Match[str]] = {}
     for i, line in enumerate(fixed):
-        m = _LEADING_REMNANTS.match(line) if _LOSSY_LEAD in line else None
+        m = _lossy().leading.match(line) if _LOSSY_LEAD in line else None
         if m is not None and _LOSSY_LEAD in m.group(1):
             leading[i] = m
     if not leading or not _page_is_lossy(raw, fixed, leading, lossy_memo or {}):
         return fixed, []
     out = list(fixed)
     for i, m in leading.items():
-        kept = _REMNANT.sub("", m.group(1))  # emoji rebuilt beside the remnants stay
+        kept = _lossy().remnant.sub("", m.group(1))  # emoji rebuilt beside remnants stay
         out[i] = (kept + " " if kept else "") + out[i][m.end() :]
     return out, list(leading)
 
