@@ -152,8 +152,8 @@ _MOJIBAKE_LEAD: Final = re.compile("[\u00c2-\u00f4\u0370-\u03ff]")
 def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
     """Normalise line endings and spaces, repair mojibake, drop escapes and controls.
 
-    Clean pages take the fast path: ``isascii`` and ``isprintable`` over the whole text
-    run in C, and only lines that fail them get per-line work.
+    Clean pages take the fast path: an ASCII page is tested for controls as a whole, in
+    C; on any other page only the lines that are not ASCII are read one by one.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -177,7 +177,8 @@ def clean_lines(text: str, warnings: list[ParseWarning]) -> list[str]:
         printable = True
         for i, ln in enumerate(lines):
             if ln.isascii():
-                ascii_lines.append(ln)
+                if ln:  # (a blank line has nothing to test, and a page may be all of them)
+                    ascii_lines.append(ln)
                 continue
             if _MOJIBAKE_LEAD.search(ln):
                 ln = lines[i] = fix_mojibake(ln, memo)
@@ -274,16 +275,12 @@ def _marker_lines(cleaned: list[str], start: int) -> list[tuple[int, Marker]]:
 
 def _marker(text: str) -> Marker | None:
     head = text[:2].lower()
-    rest: str  # (a regex group typed ``str``: its methods then run natively)
     if head == "tl" and text[:2] in ("TL", "Tl", "tl") and (m := _TLDR.fullmatch(text)):
-        rest = m.group(1)
-        return Marker("tldr", rest.strip())
+        return Marker("tldr", values.group_text(m, 1).strip())
     if head == "bo" and (m := _BOTTOM.fullmatch(text)):
-        rest = m.group(1)
-        return Marker("bottom", rest.strip())
+        return Marker("bottom", values.group_text(m, 1).strip())
     if head == "mo" and (m := _MORE_FROM.fullmatch(text)):
-        rest = m.group(1)
-        return Marker("related", rest.strip())
+        return Marker("related", values.group_text(m, 1).strip())
     if text.endswith(_MARKER_ENDS):
         sec = _section_header(text)
         if sec is not None:

@@ -123,15 +123,11 @@ def split_label(text: str) -> tuple[str | None, str]:
     colon = text.find(":")
     if not 0 < colon <= 100:
         return None, text  # the label is what comes before the first colon
-    # (Typed ``str``: a regex group is ``str | Any`` to mypy, and mypyc runs the methods
-    # of an ``Any`` as Python calls, not natively.)
-    label: str
-    body: str
     if "\n" in text:  # (never in a line) the regex says what it means
         m = _LABEL.fullmatch(text)
         if m is None:
             return None, text
-        label, body = m.group(1), m.group(2)
+        label, body = values.group_text(m, 1), values.group_text(m, 2)
     else:
         # What _LABEL matches, read with string methods: the text before the first colon,
         # then one space or more and the rest.
@@ -150,11 +146,7 @@ def quote(text: str) -> tuple[str, str] | None:
     if not text or text[0] not in _QUOTE_OPENS:
         return None
     m = _QUOTE.fullmatch(text)
-    if m is None:
-        return None
-    words: str = m.group(1)
-    speaker: str = m.group(2)
-    return words.strip(), speaker.strip()
+    return (values.group_text(m, 1).strip(), values.group_text(m, 2).strip()) if m else None
 
 
 def label_insight(text: str) -> Insight:

@@ -27,9 +27,7 @@ def detect(page: Page) -> bool:
 def _metas(page: Page) -> textparser.Metas:
     found = page.memo.get("atmes-metas")
     if not isinstance(found, list):
-        # (A meta line has a "|": a page without one has none, and is not read for them.)
-        metas = textparser.meta_lines(page.lines) if "|" in page.text else []
-        found = page.memo["atmes-metas"] = metas
+        found = page.memo["atmes-metas"] = textparser.meta_lines(page.lines)
     return found
 
 

@@ -673,11 +673,8 @@ def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
     """Read a ``By``/``Host:``/``Guest:``/``Date:``/``Duration:``/``Episode`` line, or a
     bare date or duration; False for any other line."""
     if (m := _meta_match(line)) is not None:
-        # (Typed ``str``: a regex group is ``str | Any``, whose methods mypyc runs as
-        # Python calls.)
-        written: str = m.group(1)
-        value: str = m.group(2)
-        label, value = written.casefold(), value.strip()
+        label = values.group_text(m, 1).casefold()
+        value = values.group_text(m, 2).strip()
         if label.startswith("host"):
             _add_people(s, value, "host")
         elif label.startswith("guest"):
@@ -691,8 +688,7 @@ def _meta_line(s: Summary, page: Page, line: str, i: int) -> bool:
         else:
             return False
         return True
-    by: str
-    if (m := _by_match(line)) is not None and _is_name(by := m.group(1)):
+    if (m := _by_match(line)) is not None and _is_name(by := values.group_text(m, 1)):
         if s.show is None:
             s.show = by.strip()
         return True
