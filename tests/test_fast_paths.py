@@ -459,3 +459,12 @@ def test_read_date(text: str) -> None:
     # Whether the text is a date at all is read by the date's shape alone.
     assert values.read_date(text)[0] is values.looks_like_date(text)
     assert values.read_date(text)[1] == values.parse_date(text)
+
+
+def test_a_pair_of_either_code_page_is_told_1252_as_the_1252_search_tells_it() -> None:
+    leads = set(repair._PAIRS_1252[0] + repair._PAIRS_1253[0])
+    conts = set(repair._PAIRS_1252[1] + repair._PAIRS_1253[1] + " ")
+    for pair in (lead + cont for lead in leads for cont in conts):
+        assert repair._SUSPECT_EITHER.fullmatch(pair) is not None
+        expected = repair._SUSPECT_1252.fullmatch(pair) is not None
+        assert repair._is_1252_pair(pair) is expected, pair
