@@ -263,6 +263,13 @@ def test_lookahead_patterns(text: str) -> None:
         ]
 
 
+# Lines with windows-1252 mojibake among other text (and "Ã "/"Â ", a lost 0xA0).
+MOJIBAKE_1252 = st.lists(
+    st.one_of(PIECES, st.text(max_size=3).map(_read_as_1252), st.sampled_from(["Ã ", "Â "])),
+    max_size=8,
+).map("".join)
+
+
 @SETTINGS
 @given(
     st.lists(
@@ -280,12 +287,7 @@ def test_either_code_page_is_searched_for(text: str) -> None:
 
 
 @SETTINGS
-@given(
-    st.lists(
-        st.one_of(PIECES, st.text(max_size=3).map(_read_as_1252), st.sampled_from(["Ã ", "Â "])),
-        max_size=8,
-    ).map("".join)
-)
+@given(MOJIBAKE_1252)
 def test_windows_1253_runs_need_a_sequence(text: str) -> None:
     """A line in which windows-1253 shows no whole UTF-8 sequence has no run to decode."""
     lossy = _read_as_1253(text, lossy=True)  # the bytes 0x80-0x9F lost
@@ -308,12 +310,7 @@ def _read_as_1253(text: str, lossy: bool = False) -> str:
 
 
 @SETTINGS
-@given(
-    st.lists(
-        st.one_of(PIECES, st.text(max_size=3).map(_read_as_1252), st.sampled_from(["Ã ", "Â "])),
-        max_size=8,
-    ).map("".join)
-)
+@given(MOJIBAKE_1252)
 def test_windows_1252_pairs(text: str) -> None:
     """The windows-1252 pair pattern, one class first, finds what its plain form finds."""
     leads = re.escape(repair._byte_chars(("cp1252",), 0xC2, 0xF4))
@@ -468,3 +465,35 @@ def test_a_pair_of_either_code_page_is_told_1252_as_the_1252_search_tells_it() -
         assert repair._SUSPECT_EITHER.fullmatch(pair) is not None
         expected = repair._SUSPECT_1252.fullmatch(pair) is not None
         assert repair._is_1252_pair(pair) is expected, pair
+
+
+def _age_points_by_both_regexes(text: str) -> tuple[str | None, int | None] | None:
+    """``parse_age_points`` as first written: every part tried as an age, then points."""
+    if not text or text[-1] not in "oOtTsSyYwW":
+        return None
+    if not text[-9:].lower().endswith(("ago", "point", "points", "today", "yesterday", "now")):
+        return None
+    age: str | None = None
+    points: int | None = None
+    for part in (p.strip() for p in values._AGE_POINTS_SEP.split(text)):
+        if age is None and values._AGE.fullmatch(part):
+            age = part
+        elif points is None and (m := values._POINTS.fullmatch(part)):
+            points = int(m.group(1))
+        else:
+            return None
+    return None if age is None and points is None else (age, points)
+
+
+AGE_PIECES = st.sampled_from(
+    [
+        *("10 days ago", "an hour AGO", "4 points", "1 POINT", "4 pointſ", "now", "just now"),
+        *(" · ", " - ", " | ", "today", "yesterday", "x", "s", "t", " ", "5"),
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(AGE_PIECES, max_size=5).map("".join))
+def test_age_points_one_regex_a_part(text: str) -> None:
+    assert values.parse_age_points(text) == _age_points_by_both_regexes(text)

@@ -162,9 +162,24 @@ def _clock(text: str) -> tuple[int, int, int, bool] | None:
         return None  # from ``0:00`` to ``999:59:59``
     if not text.isascii():
         return _clock_unicode(text)
+    groups = _digit_groups(text)
+    if groups is None:
+        return None
+    a, na, b, nb, c, nc = groups
+    if nc < 0:
+        return (0, a, b, False) if 1 <= na <= 2 and nb == 2 else None
+    if 1 <= na <= 3 and 1 <= nb <= 2 and nc == 2:
+        return a, b, c, True
+    return None
+
+
+def _digit_groups(text: str) -> tuple[int, int, int, int, int, int] | None:
+    """The numbers ASCII ``text`` writes between one or two colons, each with its count
+    of digits: (a, its digits, b, its digits, c, its digits), c's digits -1 when there
+    is one colon; None for no colon, more than two, or any other character."""
     colons = 0
-    a = b = c = 0  # the digit groups' values
-    na = nb = nc = 0  # and lengths
+    a = b = c = 0
+    na = nb = nc = 0
     for ch in text:
         o = ord(ch)
         if o == 58:  # ":"
@@ -180,11 +195,9 @@ def _clock(text: str) -> tuple[int, int, int, bool] | None:
                 c, nc = c * 10 + o - 48, nc + 1
         else:
             return None
-    if colons == 1:
-        return (0, a, b, False) if 1 <= na <= 2 and nb == 2 else None
-    if colons == 2 and 1 <= na <= 3 and 1 <= nb <= 2 and nc == 2:
-        return a, b, c, True
-    return None
+    if colons == 0:
+        return None
+    return a, na, b, nb, c, (nc if colons == 2 else -1)
 
 
 def _clock_unicode(text: str) -> tuple[int, int, int, bool] | None:
@@ -238,27 +251,13 @@ def time_value(text: str) -> int:
             return NOT_A_TIME
         seconds = parse_timestamp(text)
         return NO_SECONDS if seconds is None else seconds
-    colons = 0
-    a = b = c = 0  # the digit groups' values
-    na = nb = nc = 0  # and lengths
-    for ch in text:
-        o = ord(ch)
-        if o == 58:  # ":"
-            colons += 1
-            if colons > 2:
-                return NOT_A_TIME
-        elif 48 <= o <= 57:
-            if colons == 0:
-                a, na = a * 10 + o - 48, na + 1
-            elif colons == 1:
-                b, nb = b * 10 + o - 48, nb + 1
-            else:
-                c, nc = c * 10 + o - 48, nc + 1
-        else:
-            return NOT_A_TIME
-    if not (1 <= na <= 3 and nb == 2) or (colons == 2 and nc != 2):
+    groups = _digit_groups(text)
+    if groups is None:
         return NOT_A_TIME
-    if colons == 1:  # minutes:seconds, minutes of one or two digits
+    a, na, b, nb, c, nc = groups
+    if not (1 <= na <= 3 and nb == 2) or nc not in (-1, 2):
+        return NOT_A_TIME
+    if nc < 0:  # minutes:seconds, minutes of one or two digits
         return a * 60 + b if na <= 2 and b <= 59 else NO_SECONDS
     return a * 3600 + b * 60 + c if b <= 59 and c <= 59 else NO_SECONDS
 
@@ -353,10 +352,15 @@ def parse_age_points(text: str) -> tuple[str | None, int | None] | None:
     part: str  # (typed: a regex split's pieces are ``str | Any`` to mypy)
     for part in _AGE_POINTS_SEP.split(text):
         part = part.strip()
-        if age is None and _AGE.fullmatch(part):
-            age = part
-        elif points is None and (m := _POINTS.fullmatch(part)):
+        # One regex a part: a count of points ends with "t" or "s" (or "ſ", which
+        # IGNORECASE takes for "s"), an age never does.
+        if part[-1:] in "tTsSſ":
+            m = _POINTS.fullmatch(part) if points is None else None
+            if m is None:
+                return None
             points = int(m.group(1))
+        elif age is None and _AGE.fullmatch(part):
+            age = part
         else:
             return None
     if age is None and points is None:
