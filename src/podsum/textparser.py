@@ -43,7 +43,6 @@ _TLDR: Final = re.compile(r"TL;? ?DR\b:?\s*(.*)", re.IGNORECASE)
 _BOTTOM: Final = re.compile(r"Bottom Line\b:?\s*(.*)", re.IGNORECASE)
 _MORE_FROM: Final = re.compile(r"More from (\S.{0,200})", re.IGNORECASE)
 _VIEW_ALL: Final = re.compile(r"View all\b.{0,20}", re.IGNORECASE)
-_DIGIT: Final = re.compile(r"\d")
 
 
 def _fieldish(cell: str) -> bool:
@@ -117,6 +116,11 @@ class _Numbered(Sequence[Line]):
             raise IndexError(i)
         j = self._start + i
         return (self._first + j, self._lines[j])
+
+    def nonblank(self) -> list[Line]:
+        """The non-blank lines, numbered (one loop over the list: no generator)."""
+        lines, first = self._lines, self._first
+        return [(first + j, lines[j]) for j in range(self._start, self._stop) if lines[j]]
 
     def __iter__(self) -> Iterator[Line]:
         lines, first = self._lines, self._first
@@ -304,8 +308,8 @@ def _section_header(text: str) -> tuple[str | None, str, int] | None:
 
 def _meta(text: str) -> _Meta | None:
     """Read ``| Podcasts | July 31, 2025 | 54.9 Thousand views | 1:04:21``."""
-    if "|" not in text or _DIGIT.search(text) is None:
-        return None  # every value a meta line must have (date, views, duration) has a digit
+    if "|" not in text:
+        return None
     cells: list[str] = []
     for cell in text.split("|"):
         cell = cell.strip()
@@ -475,9 +479,9 @@ def _starts_episode(nb: list[Line], is_duration: list[bool], ages: _Ages, j: int
     )
 
 
-def _related(lines: Sequence[Line], channel: str | None, extra: list[Line]) -> list[Related]:
+def _related(lines: _Numbered, channel: str | None, extra: list[Line]) -> list[Related]:
     """Episodes anchored on their duration line (title just above it)."""
-    nb = [ln for ln in lines if ln[1]]
+    nb = lines.nonblank()
     if nb and _VIEW_ALL.fullmatch(nb[0][1]):
         nb = nb[1:]
     out: list[Related] = []
@@ -653,7 +657,7 @@ def parse_lines(
             break
     head_end = anchor
     if title_at is not None:
-        extra.extend(ln for ln in lines[:title_at] if ln[1])
+        extra.extend(lines[:title_at].nonblank())
         title, show = values.split_title(cleaned[title_at])
     else:
         title, show = "", None
@@ -668,7 +672,7 @@ def parse_lines(
 
     # Lines between the head and the first marker belong to no block.
     first_marker = markers[0][0] if markers else len(lines)
-    extra.extend(ln for ln in lines[head_end:first_marker] if ln[1])
+    extra.extend(lines[head_end:first_marker].nonblank())
 
     for n, (at, marker) in enumerate(markers):
         end = markers[n + 1][0] if n + 1 < len(markers) else len(lines)
