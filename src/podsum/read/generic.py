@@ -387,9 +387,7 @@ def parse(page: Page) -> Summary:
 # --- finding the blocks ----------------------------------------------------------------
 
 
-def _find_blocks(
-    lines: list[str], extra: dict[int, str], text: str
-) -> tuple[list[_Block], int]:
+def _find_blocks(lines: list[str], extra: dict[int, str], text: str) -> tuple[list[_Block], int]:
     """The blocks of the page in order, and where the first one starts (the end of the
     title and meta lines). Chrome lines go to ``extra`` as they are met. (``text`` is
     the lines joined by newlines.)"""
@@ -837,7 +835,10 @@ def _insights(body: list[str], no_blanks: bool) -> list[Insight]:
     """Bulleted or numbered items, ``Label: text`` items, title / body pairs and quotes
     (``“…” — Name (05:02)``; the speaker may be on the line below)."""
     lines = _blocks.nonblank(body)
-    marked = any(_marker_text(ln) is not None or _is_lone_number(ln) for ln in lines)
+    # Each line's item text and plain text, read once for the tests below.
+    markers = [_marker_text(ln) for ln in lines]
+    plains = [_plain(ln) for ln in lines]
+    marked = any(m is not None for m in markers) or any(_is_lone_number(ln) for ln in lines)
     blank_before = [k > 0 and not body[k - 1] for k, ln in enumerate(body) if ln]
     items: list[_Item] = []
     for n, line in enumerate(lines):
@@ -846,7 +847,7 @@ def _insights(body: list[str], no_blanks: bool) -> list[Insight]:
         if marked and _is_lone_number(line):
             items.append(_Item())  # ``01`` alone: its item is on the next line
             continue
-        text = _marker_text(line) if marked else None
+        text = markers[n] if marked else None
         if text is None and cur is not None and (sp := _speaker_line(line)):
             speaker, stamps = _blocks.trailing_timestamps(sp.group(1))
             cur.speaker, cur.stamps = speaker, cur.stamps + stamps
@@ -854,35 +855,41 @@ def _insights(body: list[str], no_blanks: bool) -> list[Insight]:
         if cur is not None and text is None:
             if cur.head is not None and not cur.paras:
                 opens = False  # the body of a title line
-            elif cur.speaker is not None or _plain(line)[:1] in _QUOTE_CHARS:
+            elif cur.speaker is not None or plains[n][:1] in _QUOTE_CHARS:
                 opens = True  # a quote, or the line after a quote's speaker
             elif _lead_time_match(line):
                 opens = True
             else:
-                opens = not marked and _starts_item(line, lines[n - 1], blank_before[n], no_blanks)
+                opens = not marked and _starts_item(
+                    plains[n], lines[n - 1], plains[n - 1], blank_before[n], no_blanks
+                )
             if not opens:
-                cur.add(_plain(line), blank_before[n])
+                cur.add(plains[n], blank_before[n])
                 continue
-        text = _plain(text if text is not None else line)
+        text = _plain(text) if text is not None else plains[n]
         if cur is not None and cur.head is None and not cur.paras:
             item = cur  # the line after a lone ``01``
         else:
             item = _Item()
             items.append(item)
-        if nxt is not None and _title_like(text) and _continues(nxt, marked):
+        if (
+            nxt is not None
+            and _title_like(text)
+            and _continues(nxt, plains[n + 1], markers[n + 1], marked)
+        ):
             item.head = text
         else:
             item.add(text, True)
     return [ins for it in items if (ins := _insight(it)) is not None]
 
 
-def _continues(nxt: str, marked: bool) -> bool:
-    """Whether the line after a title-like line is that item's body."""
+def _continues(nxt: str, text: str, marker: str | None, marked: bool) -> bool:
+    """Whether the line after a title-like line is that item's body (``text``: its plain
+    text, ``marker``: its item text, if it is marked)."""
     if _is_lone_number(nxt) or _speaker_line(nxt):
         return False
     if marked:
-        return _marker_text(nxt) is None
-    text = _plain(nxt)
+        return marker is None
     return not (
         _title_like(text)
         or _blocks.split_label(text)[0] is not None
@@ -891,15 +898,14 @@ def _continues(nxt: str, marked: bool) -> bool:
     )
 
 
-def _starts_item(line: str, prev: str, blank_before: bool, no_blanks: bool) -> bool:
-    """Whether an unmarked line opens a new item rather than continuing the last one:
-    after a blank line or a short item, or after a finished sentence at a title or
-    ``Label:`` line."""
-    if blank_before or _title_like(_plain(prev)):
+def _starts_item(text: str, prev: str, prev_text: str, blank_before: bool, no_blanks: bool) -> bool:
+    """Whether an unmarked line (its plain ``text``) opens a new item rather than
+    continuing the last one (``prev``, plain ``prev_text``): after a blank line or a short
+    item, or after a finished sentence at a title or ``Label:`` line."""
+    if blank_before or _title_like(prev_text):
         return True  # a short line standing alone is a whole item (an HTML list's text)
     if not _blocks.ends_sentence(_blocks.trailing_timestamps(prev)[0]):
         return False
-    text = _plain(line)
     return no_blanks or _title_like(text) or _blocks.split_label(text)[0] is not None
 
 
