@@ -497,3 +497,14 @@ AGE_PIECES = st.sampled_from(
 @given(st.lists(AGE_PIECES, max_size=5).map("".join))
 def test_age_points_one_regex_a_part(text: str) -> None:
     assert values.parse_age_points(text) == _age_points_by_both_regexes(text)
+
+
+def test_emoji_blocks_read_without_their_category_are_all_symbols() -> None:
+    import unicodedata
+
+    for a, b in values._ALL_SYMBOLS:
+        assert all(unicodedata.category(chr(cp)) == "So" for cp in range(a, b + 1)), hex(a)
+        assert all(values._is_emoji_char(chr(cp)) for cp in range(a, b + 1)), hex(a)
+    for cp in (0x1F1E5, 0x1F200, 0x1F5FF, 0x1F650, 0x1F8FF, 0x1FA00):
+        expected = unicodedata.category(chr(cp)) in ("So", "Sk")
+        assert values._is_emoji_char(chr(cp)) is expected, hex(cp)

@@ -379,10 +379,16 @@ def split_title(line: str) -> tuple[str, str | None]:
 # --- emoji -------------------------------------------------------------------------
 
 _JOINERS: Final = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+# Blocks whose every character is a symbol (category So): regional indicators (flags),
+# emoticons, supplemental symbols and pictographs. (``_is_emoji_char`` compares with
+# them written out: a loop over this tuple costs more than the category look-up.)
+_ALL_SYMBOLS: Final = ((0x1F1E6, 0x1F1FF), (0x1F600, 0x1F64F), (0x1F900, 0x1F9FF))
 
 
 def _is_emoji_char(ch: str) -> bool:
     cp = ord(ch)
+    if 0x1F1E6 <= cp <= 0x1F1FF or 0x1F600 <= cp <= 0x1F64F or 0x1F900 <= cp <= 0x1F9FF:
+        return True  # in _ALL_SYMBOLS: no look-up of the character's category
     if ch in _JOINERS or 0xE0020 <= cp <= 0xE007F:  # ZWJ, variation selectors, keycap, tags
         return True
     if 0x1F3FB <= cp <= 0x1F3FF:  # skin tones
