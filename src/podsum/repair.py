@@ -12,7 +12,7 @@ import re
 import unicodedata
 from encodings import cp1252
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 # Whole escape sequences, not just the ESC byte: CSI (ESC [ ... final), OSC (ESC ] ...
 # BEL or ST; OSC 8 links, OSC 52 clipboard), DCS/SOS/PM/APC, then any other two-byte
@@ -90,8 +90,11 @@ _LEADS_1252, _CONTS_1252 = frozenset(_PAIRS_1252[0]), frozenset(_PAIRS_1252[1])
 # leads and continuations but none of these).
 # (Compiled when a line first needs it, as are the run decoders and the lossy tables
 # below: a page without mojibake never does, and every command starts sooner.)
-@lru_cache(maxsize=1)
 def _sequence_1253() -> re.Pattern[str]:
+    return _LAZY.sequence_1253()
+
+
+def _compile_sequence_1253() -> re.Pattern[str]:
     cont = re.escape(_PAIRS_1253[1])
     return re.compile(
         f"(?=[{re.escape(_PAIRS_1253[0])}])"
@@ -356,9 +359,32 @@ class _LossyTables:
         }
 
 
-@lru_cache(maxsize=1)
 def _lossy() -> _LossyTables:
-    return _LossyTables()
+    return _LAZY.lossy()
+
+
+class _Lazy:
+    """What is built on first use (a native class: reading it back is an attribute read,
+    where an ``lru_cache`` is a Python call)."""
+
+    __slots__ = ("_lossy", "_sequence")
+
+    def __init__(self) -> None:
+        self._sequence: re.Pattern[str] | None = None
+        self._lossy: _LossyTables | None = None
+
+    def sequence_1253(self) -> re.Pattern[str]:
+        if self._sequence is None:
+            self._sequence = _compile_sequence_1253()
+        return self._sequence
+
+    def lossy(self) -> _LossyTables:
+        if self._lossy is None:
+            self._lossy = _LossyTables()
+        return self._lossy
+
+
+_LAZY: Final = _Lazy()
 
 
 def _lossy_emoji(m: re.Match[str]) -> str:
