@@ -283,7 +283,7 @@ def test_either_code_page_is_searched_for(text: str) -> None:
     """A line without what both mojibake patterns need is searched for neither."""
     if repair._SUSPECT_EITHER.search(text) is None:
         assert repair._SUSPECT_1252.search(text) is None
-        assert repair._sequence_1253().search(text) is None
+        assert repair._LAZY.sequence_1253().search(text) is None
 
 
 @SETTINGS
@@ -292,7 +292,7 @@ def test_windows_1253_runs_need_a_sequence(text: str) -> None:
     """A line in which windows-1253 shows no whole UTF-8 sequence has no run to decode."""
     lossy = _read_as_1253(text, lossy=True)  # the bytes 0x80-0x9F lost
     for line in (text, _read_as_1253(text), _read_as_1253(text)[1:], lossy, lossy[1:]):
-        if repair._sequence_1253().search(line) is None:
+        if repair._LAZY.sequence_1253().search(line) is None:
             assert repair.fix_cp1253(line) == line
 
 

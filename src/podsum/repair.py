@@ -88,12 +88,8 @@ _LEADS_1252, _CONTS_1252 = frozenset(_PAIRS_1252[0]), frozenset(_PAIRS_1252[1])
 # it takes. A run decodes only when it holds one, so a line without one is left as it is
 # without trying its runs (lossy mojibake, whose lost bytes break every sequence, has
 # leads and continuations but none of these).
-# (Compiled when a line first needs it, as are the run decoders and the lossy tables
-# below: a page without mojibake never does, and every command starts sooner.)
-def _sequence_1253() -> re.Pattern[str]:
-    return _LAZY.sequence_1253()
-
-
+# (Compiled when a line first needs it, by ``_LAZY``, as are the run decoders and the
+# lossy tables below: a page without mojibake never does, and every command starts sooner.)
 def _compile_sequence_1253() -> re.Pattern[str]:
     cont = re.escape(_PAIRS_1253[1])
     return re.compile(
@@ -237,7 +233,7 @@ def fix_mojibake(line: str, lossy_memo: dict[str, str] | None = None) -> str:
             lossy_memo[line] = fixed
         if fixed == line:
             break
-        line = fix_cp1253(fixed) if _sequence_1253().search(fixed) else fixed
+        line = fix_cp1253(fixed) if _LAZY.sequence_1253().search(fixed) else fixed
     return line
 
 
@@ -265,7 +261,7 @@ def _fix_code_pages(line: str, has_1252: bool = False) -> str:
                 break
         if suspect:
             line = _ftfy_fix()(line)
-    if _sequence_1253().search(line):
+    if _LAZY.sequence_1253().search(line):
         line = fix_cp1253(line)
     return line
 
@@ -359,10 +355,6 @@ class _LossyTables:
         }
 
 
-def _lossy() -> _LossyTables:
-    return _LAZY.lossy()
-
-
 class _Lazy:
     """What is built on first use (a native class: reading it back is an attribute read,
     where an ``lru_cache`` is a Python call)."""
@@ -388,19 +380,20 @@ _LAZY: Final = _Lazy()
 
 
 def _lossy_emoji(m: re.Match[str]) -> str:
-    return _lossy().emoji_of.get(m.group(), m.group())
+    return _LAZY.lossy().emoji_of.get(m.group(), m.group())
 
 
 def _lossy_flags(m: re.Match[str]) -> str:
     """Pair the run's letters from the left; a pair naming no region is left as it is
     (its first remnant, then the next pair is tried one remnant on)."""
     run = m.group()
+    flag_of = _LAZY.lossy().flag_of
     if len(run) == 4:
-        return _lossy().flag_of.get(run, run)
+        return flag_of.get(run, run)
     out = []
     i = 0
     while i < len(run):
-        flag = _lossy().flag_of.get(run[i : i + 4])
+        flag = flag_of.get(run[i : i + 4])
         if flag is not None:
             out.append(flag)
             i += 4
@@ -414,7 +407,7 @@ def fix_lossy(line: str) -> str:
     """Rebuild the emoji that lossy ISO-8859-7 mojibake still determines."""
     if _LOSSY_LEAD not in line:
         return line
-    tables = _lossy()
+    tables = _LAZY.lossy()
     line = tables.emoji.sub(_lossy_emoji, line)
     if line.count(_LOSSY_LEAD) < 2:
         return line  # a flag is two remnants: no run of them here
@@ -432,16 +425,17 @@ def drop_lossy_remnants(
     must show the damage: an emoji or flag rebuilt, an apostrophe lost inside a word, or
     two section headers led by remnants; otherwise a "π" leading a line is left alone.
     """
+    tables = _LAZY.lossy()
     leading: dict[int, re.Match[str]] = {}
     for i, line in enumerate(fixed):
-        m = _lossy().leading.match(line) if _LOSSY_LEAD in line else None
+        m = tables.leading.match(line) if _LOSSY_LEAD in line else None
         if m is not None and _LOSSY_LEAD in m.group(1):
             leading[i] = m
     if not leading or not _page_is_lossy(raw, fixed, leading, lossy_memo or {}):
         return fixed, []
     out = list(fixed)
     for i, m in leading.items():
-        kept = _lossy().remnant.sub("", m.group(1))  # emoji rebuilt beside remnants stay
+        kept = tables.remnant.sub("", m.group(1))  # emoji rebuilt beside the remnants stay
         out[i] = (kept + " " if kept else "") + out[i][m.end() :]
     return out, list(leading)
 

@@ -159,6 +159,23 @@ def label_insight(text: str) -> Insight:
     return Insight(label, rest, None, stamps)
 
 
+def split_outside(
+    text: str, spans: list[tuple[int, int]], split: Callable[[str], list[str]]
+) -> list[str]:
+    """``text`` cut by ``split`` only between the ``spans`` (in order, apart), each span
+    kept whole in the piece it falls in: a name list split at its separators, with the
+    commas inside a ``(note)`` left alone."""
+    parts = [""]
+    at = 0
+    for a, b in [*spans, (len(text), len(text))]:
+        pieces = split(text[at:a])
+        parts[-1] += pieces[0]
+        parts.extend(pieces[1:])
+        parts[-1] += text[a:b]
+        at = b
+    return parts
+
+
 def ends_sentence(text: str) -> bool:
     return textparser.ends_sentence(text)
 

@@ -732,14 +732,7 @@ def _add_people(s: Summary, text: str, role: str) -> None:
 def _split_names(text: str) -> list[str]:
     """Split at commas, semicolons, ``&`` and ``and`` outside parentheses (the
     separators, found by a regex at C speed, in the text between them)."""
-    parts = [""]
-    at = 0
-    for a, b in [*_paren_spans(text), (len(text), len(text))]:
-        pieces = _NAME_SEPARATOR.split(text[at:a])
-        parts[-1] += pieces[0]
-        parts.extend(pieces[1:])
-        parts[-1] += text[a:b]
-        at = b
+    parts = _blocks.split_outside(text, _paren_spans(text), _NAME_SEPARATOR.split)
     return [p.strip() for p in parts if p.strip()]
 
 

@@ -571,31 +571,20 @@ def _people(text: str, role: str) -> list[Person]:
     spans = [m.span() for m in _PAREN.finditer(text)] if "(" in text else []
     if text.endswith(" and"):
         text = text[:-4]
-    names = [text]
-    if not spans:
-        if _may_separate(text):
-            names = _NAME_SEP.split(text)
-    else:  # split at the separators between the parentheses (none is inside one)
-        names = [""]
-        at = 0
-        for a, b in [*spans, (len(text), len(text))]:
-            between = text[at:a]
-            pieces = _NAME_SEP.split(between) if _may_separate(between) else [between]
-            names[-1] += pieces[0]
-            names.extend(pieces[1:])
-            names[-1] += text[a:b]
-            at = b
     out: list[Person] = []
-    for name in names:
+    for name in b.split_outside(text, spans, _split_names):
         person = _person(name, role)
         if person is not None:
             out.append(person)
     return out
 
 
-def _may_separate(text: str) -> bool:
-    """A separator has a comma, semicolon, "&" or "and": text without is not searched."""
-    return "," in text or ";" in text or "&" in text or "and" in text
+def _split_names(text: str) -> list[str]:
+    """``text`` split at ``_NAME_SEP`` (whose separators have a comma, semicolon, "&" or
+    "and": text with none of them is not searched)."""
+    if "," in text or ";" in text or "&" in text or "and" in text:
+        return _NAME_SEP.split(text)
+    return [text]
 
 
 def _person(text: str, role: str, *, dash_about: bool = False) -> Person | None:
